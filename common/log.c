@@ -1,0 +1,267 @@
+#include "common/log.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static int log_fd = 2;
+static enum log_format log_fmt = LOG_FORMAT_TEXT;
+static enum log_level log_min = LOG_INFO;
+static log_decorate_fn log_decorator;
+static void *log_decorator_arg;
+static unsigned long log_drops;
+
+static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+void
+log_setup(int fd, enum log_format format, enum log_level min)
+{
+	pthread_mutex_lock(&log_lock);
+	log_fd = fd;
+	log_fmt = format;
+	log_min = min;
+	pthread_mutex_unlock(&log_lock);
+}
+
+enum log_format
+log_format(void)
+{
+	return log_fmt;
+}
+
+bool
+log_enabled(enum log_level level)
+{
+	return level >= log_min && log_fd >= 0;
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	return level_names[level];
+}
+
+unsigned long
+log_dropped(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&log_lock);
+	n = log_drops;
+	pthread_mutex_unlock(&log_lock);
+	return n;
+}
+
+void
+log_set_decorator(log_decorate_fn fn, void *arg)
+{
+	pthread_mutex_lock(&log_lock);
+	log_decorator = fn;
+	log_decorator_arg = arg;
+	pthread_mutex_unlock(&log_lock);
+}
+
+int
+log_format_parse(const char *s, enum log_format *out, char *err,
+    size_t errlen)
+{
+	if (strcmp(s, "json") == 0)
+		*out = LOG_FORMAT_JSON;
+	else if (strcmp(s, "emf") == 0)
+		*out = LOG_FORMAT_EMF;
+	else if (strcmp(s, "text") == 0)
+		*out = LOG_FORMAT_TEXT;
+	else {
+		snprintf(err, errlen,
+		    "bad log format '%s': expected json, emf or text", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write all of BUF, retrying short writes; a line is never cut in two. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Does a text value need quotes to read back as one token? */
+static bool
+needs_quotes(const char *s)
+{
+	if (*s == '\0')
+		return true;
+	for (; *s != '\0'; s++)
+		if (*s == ' ' || *s == '"' || *s == '=' || (unsigned char)*s < 32)
+			return true;
+	return false;
+}
+
+static void
+text_append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		*buf = realloc(*buf, *cap);
+		if (*buf == NULL)
+			abort();
+	}
+	memcpy(*buf + *len, s, n + 1);
+	*len += n;
+}
+
+static void
+text_value(char **buf, size_t *len, size_t *cap, const cJSON *item)
+{
+	char num[64];
+	char *printed;
+
+	if (cJSON_IsString(item)) {
+		if (!needs_quotes(item->valuestring)) {
+			text_append(buf, len, cap, item->valuestring);
+			return;
+		}
+	} else if (cJSON_IsNumber(item)) {
+		double v = item->valuedouble;
+
+		if (v == floor(v) && fabs(v) < 1e15)
+			snprintf(num, sizeof num, "%.0f", v);
+		else
+			snprintf(num, sizeof num, "%.1f", v);
+		text_append(buf, len, cap, num);
+		return;
+	}
+	printed = cJSON_PrintUnformatted(item);
+	if (printed != NULL) {
+		text_append(buf, len, cap, printed);
+		cJSON_free(printed);
+	}
+}
+
+/* "TS LEVEL EVENT key=value ..." with ts, level and event not repeated. */
+static char *
+render_text(const cJSON *line)
+{
+	size_t len = 0, cap = 256;
+	char *buf = malloc(cap);
+	const cJSON *item;
+	char upper[8];
+	const char *lvl;
+	int i;
+
+	if (buf == NULL)
+		abort();
+	buf[0] = '\0';
+	lvl = cJSON_GetStringValue(cJSON_GetObjectItem(line, "level"));
+	for (i = 0; lvl != NULL && lvl[i] != '\0' && i < 7; i++)
+		upper[i] = (char)(lvl[i] - 32 * (lvl[i] >= 'a' && lvl[i] <= 'z'));
+	upper[i] = '\0';
+	text_append(&buf, &len, &cap,
+	    cJSON_GetStringValue(cJSON_GetObjectItem(line, "ts")));
+	text_append(&buf, &len, &cap, " ");
+	text_append(&buf, &len, &cap, upper);
+	text_append(&buf, &len, &cap, " ");
+	text_append(&buf, &len, &cap,
+	    cJSON_GetStringValue(cJSON_GetObjectItem(line, "event")));
+	cJSON_ArrayForEach(item, line) {
+		if (strcmp(item->string, "ts") == 0 ||
+		    strcmp(item->string, "level") == 0 ||
+		    strcmp(item->string, "event") == 0 ||
+		    item->string[0] == '_' || cJSON_IsNull(item))
+			continue;
+		text_append(&buf, &len, &cap, " ");
+		text_append(&buf, &len, &cap, item->string);
+		text_append(&buf, &len, &cap, "=");
+		text_value(&buf, &len, &cap, item);
+	}
+	return buf;
+}
+
+/* Build the line: ts, level, event, then the caller's fields in order. */
+static cJSON *
+build_line(enum log_level level, const char *event, cJSON *fields)
+{
+	char ts[CLOCK_RFC3339_LEN];
+	cJSON *line = cJSON_CreateObject();
+	cJSON *item;
+
+	if (line == NULL)
+		abort();
+	clock_format_rfc3339(clock_wall_ms(), ts);
+	cJSON_AddStringToObject(line, "ts", ts);
+	cJSON_AddStringToObject(line, "level", level_names[level]);
+	cJSON_AddStringToObject(line, "event", event);
+	while (fields != NULL && (item = fields->child) != NULL) {
+		cJSON_DetachItemViaPointer(fields, item);
+		cJSON_AddItemToObject(line, item->string, item);
+	}
+	cJSON_Delete(fields);
+	return line;
+}
+
+void
+log_event(enum log_level level, const char *event, cJSON *fields)
+{
+	cJSON *line;
+	char *out;
+	size_t len;
+
+	if (!log_enabled(level)) {
+		cJSON_Delete(fields);
+		return;
+	}
+	line = build_line(level, event, fields);
+
+	pthread_mutex_lock(&log_lock);
+	if (log_decorator != NULL && log_fmt == LOG_FORMAT_EMF)
+		log_decorator(line, event, log_decorator_arg);
+	out = log_fmt == LOG_FORMAT_TEXT ? render_text(line) :
+					   cJSON_PrintUnformatted(line);
+	if (out != NULL) {
+		len = strlen(out);
+		out[len] = '\n';
+		if (write_all(log_fd, out, len + 1) < 0)
+			log_drops++;
+		free(out);
+	}
+	pthread_mutex_unlock(&log_lock);
+	cJSON_Delete(line);
+}
+
+void
+log_msg(enum log_level level, const char *fmt, ...)
+{
+	char msg[1024];
+	cJSON *fields;
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fields = cJSON_CreateObject();
+	cJSON_AddStringToObject(fields, "msg", msg);
+	log_event(level, "log", fields);
+}

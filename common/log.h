@@ -1,0 +1,70 @@
+/*
+ * The one logger. Every line is one event: JSON with "ts", "level" and
+ * "event" first (or the same as readable text), written whole with one
+ * write() under a lock, so lines from several threads never interleave.
+ */
+#ifndef COMMON_LOG_H
+#define COMMON_LOG_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+enum log_level {
+	LOG_DEBUG,
+	LOG_INFO,
+	LOG_WARN,
+	LOG_ERROR,
+};
+
+enum log_format {
+	LOG_FORMAT_JSON,
+	LOG_FORMAT_TEXT,
+	LOG_FORMAT_EMF,
+};
+
+/*
+ * Add fields to a line just before it is written (EMF metadata). Runs
+ * under the logger's lock, on the thread that logs.
+ */
+typedef void (*log_decorate_fn)(cJSON *line, const char *event, void *arg);
+
+/*
+ * Send lines to FD (-1: nowhere) in FORMAT, dropping those below MIN.
+ * The default is stderr, text, info. Call before threads start logging.
+ */
+void log_setup(int fd, enum log_format format, enum log_level min);
+
+/* The format in effect. */
+enum log_format log_format(void);
+
+/* True when LEVEL would be written: check before building a line. */
+bool log_enabled(enum log_level level);
+
+/*
+ * Write one EVENT line with the members of FIELDS (may be NULL) after
+ * ts, level and event. Takes ownership of FIELDS. Any thread.
+ */
+void log_event(enum log_level level, const char *event, cJSON *fields);
+
+/* A free-form message: event "log" with "msg". Any thread. */
+void log_msg(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Set (or clear, with NULL) the decorator; see log_decorate_fn. */
+void log_set_decorator(log_decorate_fn fn, void *arg);
+
+/*
+ * Parse "json", "emf" or "text" into OUT. Returns 0, or -1 with the
+ * reason in ERR.
+ */
+int log_format_parse(const char *s, enum log_format *out, char *err,
+    size_t errlen);
+
+/* "debug", "info", "warn", "error". */
+const char *log_level_name(enum log_level level);
+
+/* Lines that could not be written (closed or full output). */
+unsigned long log_dropped(void);
+
+#endif

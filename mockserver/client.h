@@ -1,0 +1,44 @@
+/*
+ * The only way the dashboard and `luna ctl` change a mock: one interface
+ * with two backends, an in-process call to the bundled mock or HTTP
+ * (libcurl) to a remote mock's control API. Changes and states travel
+ * as the JSON of PUT /control and GET /control.
+ */
+#ifndef MOCKSERVER_CLIENT_H
+#define MOCKSERVER_CLIENT_H
+
+#include <cjson/cJSON.h>
+
+struct mock_server;
+struct mock_client;
+
+/* A client for the bundled mock S (which outlives it); never NULL. */
+struct mock_client *mock_client_local(struct mock_server *s);
+
+/* A client for the control API at BASE_URL, with TOKEN (may be NULL). */
+struct mock_client *mock_client_remote(const char *base_url,
+    const char *token);
+
+/* Free C; NULL does nothing. */
+void mock_client_destroy(struct mock_client *c);
+
+/*
+ * Apply CHANGE (fields of PUT /control) on behalf of SOURCE ("key",
+ * "api", "page", "scenario"). Returns 0, or -1 with the reason in ERR.
+ * The remote backend blocks on the network: keep it off a UI thread.
+ */
+int mock_client_update(struct mock_client *c, const cJSON *change,
+    const char *source, char *err, size_t errlen);
+
+/* POST /control/reset. Same returns. */
+int mock_client_reset(struct mock_client *c, const char *source, char *err,
+    size_t errlen);
+
+/* GET /control (or /control/history with HISTORY); caller frees. */
+cJSON *mock_client_get(struct mock_client *c, int history, char *err,
+    size_t errlen);
+
+/* The base URL of the mock this client drives; owned by C. */
+const char *mock_client_url(const struct mock_client *c);
+
+#endif

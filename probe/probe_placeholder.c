@@ -1,0 +1,2 @@
+/* Replaced by the module's sources. */
+typedef int probe_placeholder;

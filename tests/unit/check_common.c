@@ -1,0 +1,150 @@
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/listen.h"
+#include "common/parse.h"
+
+static char err[256];
+
+START_TEST(duration_takes_each_unit)
+{
+	int64_t ms;
+
+	ck_assert_int_eq(parse_duration_ms("250ms", &ms, err, sizeof err), 0);
+	ck_assert_int_eq(ms, 250);
+	ck_assert_int_eq(parse_duration_ms("5s", &ms, err, sizeof err), 0);
+	ck_assert_int_eq(ms, 5000);
+	ck_assert_int_eq(parse_duration_ms("1.5s", &ms, err, sizeof err), 0);
+	ck_assert_int_eq(ms, 1500);
+	ck_assert_int_eq(parse_duration_ms("2m", &ms, err, sizeof err), 0);
+	ck_assert_int_eq(ms, 120000);
+	ck_assert_int_eq(parse_duration_ms("0", &ms, err, sizeof err), 0);
+	ck_assert_int_eq(ms, 0);
+}
+END_TEST
+
+START_TEST(duration_refuses_and_names_bad_value)
+{
+	static const char *const bad[] = { "", "5", "-1s", "5x", "s", "1e999s",
+		"25h", " 5s", "5s ", "nan" };
+	int64_t ms;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_int_eq(parse_duration_ms(bad[i], &ms, err,
+				     sizeof err), -1);
+		ck_assert_ptr_nonnull(strstr(err, "bad duration"));
+	}
+	parse_duration_ms("5x", &ms, err, sizeof err);
+	ck_assert_ptr_nonnull(strstr(err, "'5x'"));
+}
+END_TEST
+
+START_TEST(size_takes_binary_units)
+{
+	size_t n;
+
+	ck_assert_int_eq(parse_size("512", &n, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 512);
+	ck_assert_int_eq(parse_size("64k", &n, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 65536);
+	ck_assert_int_eq(parse_size("1MiB", &n, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 1048576);
+	ck_assert_int_eq(parse_size("1q", &n, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'1q'"));
+}
+END_TEST
+
+START_TEST(long_checks_range)
+{
+	long v;
+
+	ck_assert_int_eq(parse_long("42", 1, 100, &v, "count", err,
+			     sizeof err), 0);
+	ck_assert_int_eq(v, 42);
+	ck_assert_int_eq(parse_long("0", 1, 100, &v, "count", err,
+			     sizeof err), -1);
+	ck_assert_str_eq(err, "bad count '0': must be from 1 to 100");
+	ck_assert_int_eq(parse_long("4x", 1, 100, &v, "count", err,
+			     sizeof err), -1);
+}
+END_TEST
+
+START_TEST(listen_parses_host_and_port)
+{
+	struct listen_addr a;
+
+	ck_assert_int_eq(listen_parse("127.0.0.1:8080", &a, err,
+			     sizeof err), 0);
+	ck_assert_str_eq(a.host, "127.0.0.1");
+	ck_assert_int_eq(a.port, 8080);
+	ck_assert(listen_is_loopback(&a));
+	ck_assert_int_eq(listen_parse("[::1]:9464", &a, err, sizeof err), 0);
+	ck_assert_str_eq(a.host, "::1");
+	ck_assert(listen_is_loopback(&a));
+	ck_assert_int_eq(listen_parse(":80", &a, err, sizeof err), 0);
+	ck_assert_str_eq(a.host, "");
+	ck_assert(!listen_is_loopback(&a));
+	ck_assert_int_eq(listen_parse("0.0.0.0:99999", &a, err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "'0.0.0.0:99999'"));
+	ck_assert_int_eq(listen_parse("::1:80", &a, err, sizeof err), -1);
+}
+END_TEST
+
+START_TEST(listen_falls_back_when_port_taken)
+{
+	struct listen_addr a;
+	int fd1, fd2, port1, port2;
+
+	listen_parse("127.0.0.1:0", &a, err, sizeof err);
+	fd1 = listen_open(&a, false, &port1, err, sizeof err);
+	ck_assert_int_ge(fd1, 0);
+	a.port = port1;
+	ck_assert_int_eq(listen_open(&a, false, &port2, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "address in use"));
+	fd2 = listen_open(&a, true, &port2, err, sizeof err);
+	ck_assert_int_ge(fd2, 0);
+	ck_assert_int_ne(port1, port2);
+}
+END_TEST
+
+START_TEST(rfc3339_is_utc_with_millis)
+{
+	char buf[CLOCK_RFC3339_LEN];
+
+	clock_format_rfc3339(1764779371123LL, buf);
+	ck_assert_str_eq(buf, "2025-12-03T16:29:31.123Z");
+}
+END_TEST
+
+static Suite *
+common_suite(void)
+{
+	Suite *s = suite_create("common");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, duration_takes_each_unit);
+	tcase_add_test(tc, duration_refuses_and_names_bad_value);
+	tcase_add_test(tc, size_takes_binary_units);
+	tcase_add_test(tc, long_checks_range);
+	tcase_add_test(tc, listen_parses_host_and_port);
+	tcase_add_test(tc, listen_falls_back_when_port_taken);
+	tcase_add_test(tc, rfc3339_is_utc_with_millis);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(common_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

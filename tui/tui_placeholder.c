@@ -1,0 +1,2 @@
+/* Replaced by the module's sources. */
+typedef int tui_placeholder;
