@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Shared by the mock's integration tests: start `luna mock` on a free
 # loopback port, read its URL from the start line, stop it on exit.
 # Sourced; expects LUNA (the binary).

@@ -1,5 +1,7 @@
+#!/usr/bin/env bash
 # The control API's answers to good and bad requests, the bearer token,
 # the refusal beyond loopback, and `luna ctl` with its exit statuses.
+# shellcheck source=tests/integration/mock_lib.sh
 . "$(dirname "$0")/mock_lib.sh"
 
 # req METHOD PATH [curl args...]: "CODE BODY" of a control request.

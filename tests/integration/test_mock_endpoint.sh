@@ -1,6 +1,8 @@
+#!/usr/bin/env bash
 # The mock endpoint as real clients see it: statuses, mixes, latency,
 # bodies, named endpoints, httpbin-style paths, keep-alive, and each
 # fault with the error curl gives for it.
+# shellcheck source=tests/integration/mock_lib.sh
 . "$(dirname "$0")/mock_lib.sh"
 
 start_mock main --listen 127.0.0.1:0
