@@ -30,6 +30,13 @@
 #define TRUNCATE_MISSING 64
 /* httpbin caps /delay at 10 s; so does luna. */
 #define DELAY_MAX_S 10
+/*
+ * Memory each connection may use for its request and reply headers.
+ * libmicrohttpd's 32 KiB default makes 2,000 held connections cost
+ * 64 MB; mock requests are small, and control bodies are taken in
+ * pieces, so 8 KiB is plenty.
+ */
+#define CONN_MEMORY (8 * 1024)
 /* Idle keep-alive connections are closed after this. */
 #define IDLE_TIMEOUT_S 60
 
@@ -214,7 +221,7 @@ dribble_response(struct mock_server *s, struct MHD_Connection *conn,
 	return resp;
 }
 
-/* The body B serves with STATUS, in BUF when it is the default one. */
+/* The body R gets, in BUF when it is the default one. */
 static const char *
 mock_body(const struct request *r, char *buf, size_t len, bool *json)
 {
@@ -223,10 +230,8 @@ mock_body(const struct request *r, char *buf, size_t len, bool *json)
 	*json = b->body == NULL;
 	if (b->body != NULL)
 		return b->body;
-	snprintf(buf, len,
-	    "{\"status\":%d,\"endpoint\":\"%s\","
-	    "\"change\":%lu}\n",
-	    r->status, r->name[0] != '\0' ? r->name : "default", b->change);
+	snprintf(
+	    buf, len, "{\"status\":%d,\"change\":%lu}\n", r->status, b->change);
 	return buf;
 }
 
@@ -290,6 +295,38 @@ mock_fault_reply(struct MHD_Connection *conn, enum mock_fault fault)
 	return MHD_NO;
 }
 
+static void
+prepared_free(void *resp)
+{
+	MHD_destroy_response(resp);
+}
+
+/*
+ * A fixed answer (one status, no fault) is the same bytes every time:
+ * build it once per behaviour and share it, as libmicrohttpd allows.
+ */
+static struct MHD_Response *
+mock_prepared(
+    struct mock_server *s, struct MHD_Connection *conn, const struct request *r)
+{
+	struct mock_behaviour *b = (struct mock_behaviour *)(uintptr_t)r->b;
+	struct MHD_Response *resp = atomic_load(&b->prepared);
+	void *none = NULL;
+
+	if (resp != NULL)
+		return resp;
+	resp = mock_response(s, conn, r);
+	if (resp == NULL)
+		return NULL;
+	if (!atomic_compare_exchange_strong(&b->prepared, &none, resp)) {
+		MHD_destroy_response(resp);
+		return none;
+	}
+	/* Read only when the last reference goes, after this store. */
+	b->prepared_free = prepared_free;
+	return resp;
+}
+
 static enum MHD_Result
 mock_answer(
     struct mock_server *s, struct MHD_Connection *conn, struct request *r)
@@ -303,6 +340,14 @@ mock_answer(
 	    fault == MOCK_FAULT_GARBAGE || fault == MOCK_FAULT_HANG) {
 		count(s, 0);
 		return mock_fault_reply(conn, fault);
+	}
+	if (r->kind == ROUTE_MOCK && fault == MOCK_FAULT_NONE &&
+	    r->b->mix_len == 0) {
+		resp = mock_prepared(s, conn, r);
+		count(s, r->status);
+		return resp != NULL
+		           ? MHD_queue_response(conn, (unsigned)r->status, resp)
+		           : MHD_NO;
 	}
 	if (r->kind == ROUTE_MOCK)
 		resp = mock_response(s, conn, r);
@@ -631,7 +676,7 @@ start_daemon(struct mock_server *s, int fd)
 	unsigned int threads = cpus > 1 ? (unsigned int)cpus : 1;
 
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 
 	/*
 	 * Turbo also skips the shutdown() before close(): without it the
@@ -646,6 +691,7 @@ start_daemon(struct mock_server *s, int fd)
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)60000,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_END);

@@ -67,6 +67,11 @@ for case in \
 	jq -e .error >/dev/null <<<"${r% *}" && ok "error is JSON" ||
 		fail "error not JSON: $r"
 done
+printf '{"body": "%s"}' "$(head -c 60000 /dev/zero | tr '\0' x)" >"$tmp/60k"
+r=$(req PUT /control --data-binary @"$tmp/60k")
+check "a 60 KB change is taken" 200 "${r##* }"
+check "and served" 60000 "$(curl -s -m 5 "$URL/mock" | wc -c)"
+req POST /control/reset >/dev/null
 head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
 r=$(req PUT /control --data-binary @"$tmp/big")
 check "413 over 64 KiB" 413 "${r##* }"
