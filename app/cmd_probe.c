@@ -104,7 +104,7 @@ log_start(struct options *o, bool once)
 }
 
 static void
-log_stop(struct run *run, struct probe_engine *e, int64_t started_ms, int code)
+log_stop(struct run *run, uint64_t skipped, int64_t started_ms, int code)
 {
 	cJSON *j = cJSON_CreateObject(), *lag;
 
@@ -117,7 +117,7 @@ log_stop(struct run *run, struct probe_engine *e, int64_t started_ms, int code)
 	}
 	cJSON_AddNumberToObject(j, "results", (double)run->results);
 	cJSON_AddNumberToObject(j, "failures", (double)run->failures);
-	cJSON_AddNumberToObject(j, "skipped", (double)probe_engine_skipped(e));
+	cJSON_AddNumberToObject(j, "skipped", (double)skipped);
 	cJSON_AddNumberToObject(
 	    j, "uptime_ms", (double)(clock_mono_ms() - started_ms));
 	lag = cJSON_AddObjectToObject(j, "schedule_lag_ms");
@@ -186,6 +186,7 @@ run_probe(struct options *o, bool once)
 	struct probe_engine *e;
 	struct probe_stats *stats;
 	int64_t started = clock_mono_ms();
+	uint64_t skipped;
 	char err[256];
 	int code;
 
@@ -203,9 +204,10 @@ run_probe(struct options *o, bool once)
 		return 2;
 	}
 	wait_for_end(run);
+	skipped = probe_engine_skipped(e);
 	probe_engine_stop(e);
 	code = !once ? 0 : got_signal == 0 && run->failures == 0 ? 0 : 1;
-	log_stop(run, e, started, code);
+	log_stop(run, skipped, started, code);
 	probe_stats_destroy(stats);
 	free(run);
 	return code;

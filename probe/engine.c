@@ -151,6 +151,7 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 
 	if (s->body_total + len > s->t->max_body_bytes) {
+		s->body_total += len;
 		s->too_large = true;
 		return CURL_WRITEFUNC_ERROR;
 	}
@@ -342,10 +343,9 @@ fill_check_input(struct slot *s, CURLcode code, struct probe_check_input *in,
 	in->host = s->host;
 	in->address = address;
 	in->timeout_ms = (long)s->t->timeout_ms;
-	in->resolved = s->r.dns_ms > 0 ||
-	               (code != CURLE_COULDNT_RESOLVE_HOST &&
-	                   code != CURLE_OPERATION_TIMEDOUT) ||
-	               *address != '\0';
+	in->resolved = s->r.dns_ms > 0 || (ip != NULL && *ip != '\0') ||
+	    (code != CURLE_COULDNT_RESOLVE_HOST &&
+		code != CURLE_OPERATION_TIMEDOUT);
 	in->connected = s->r.connect_ms > 0 || pre > 0;
 	in->tls = strncasecmp(s->t->url, "https:", 6) == 0;
 	in->tls_done = s->r.tls_ms > 0 || (in->tls && pre > 0);
@@ -373,7 +373,7 @@ slot_finish(struct probe_engine *e, struct slot *s, CURLcode code)
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
 	read_timings(s);
 	s->r.status = (int)status;
-	s->r.bytes = s->body_total;
+	s->r.bytes = s->too_large ? s->t->max_body_bytes : s->body_total;
 
 	fill_check_input(s, code, &in, address, sizeof address);
 	if (code == CURLE_OK && !s->too_large)
