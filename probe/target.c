@@ -185,6 +185,10 @@ targets_truncate(struct probe_target_list *list, size_t count)
 {
 	while (list->count > count)
 		target_free(&list->items[--list->count]);
+	if (list->count == 0) {
+		free(list->items);
+		list->items = NULL;
+	}
 }
 
 /*
