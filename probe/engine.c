@@ -344,9 +344,11 @@ fill_check_input(struct slot *s, CURLcode code, struct probe_check_input *in,
 	in->address = address;
 	in->timeout_ms = (long)s->t->timeout_ms;
 	in->resolved = s->r.dns_ms > 0 || (ip != NULL && *ip != '\0') ||
-	    (code != CURLE_COULDNT_RESOLVE_HOST &&
-		code != CURLE_OPERATION_TIMEDOUT);
-	in->connected = s->r.connect_ms > 0 || pre > 0;
+	               (code != CURLE_COULDNT_RESOLVE_HOST &&
+	                   code != CURLE_OPERATION_TIMEDOUT);
+	/* An address but no connect time: TCP is up, TLS is not. */
+	in->connected =
+	    s->r.connect_ms > 0 || pre > 0 || (ip != NULL && *ip != '\0');
 	in->tls = strncasecmp(s->t->url, "https:", 6) == 0;
 	in->tls_done = s->r.tls_ms > 0 || (in->tls && pre > 0);
 	in->request_sent = pre > 0;
