@@ -193,9 +193,15 @@ set_connection(struct slot *s)
 	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
 	curl_easy_setopt(
 	    s->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)t->timeout_ms);
+	/*
+	 * A fresh probe is a new client: no connection, name or TLS
+	 * session kept from the last one, so each phase is measured.
+	 */
 	if (!t->keepalive) {
 		curl_easy_setopt(s->easy, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(s->easy, CURLOPT_FORBID_REUSE, 1L);
+		curl_easy_setopt(s->easy, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+		curl_easy_setopt(s->easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	}
 	if (t->insecure) {
 		curl_easy_setopt(s->easy, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -300,7 +306,11 @@ info_ms(CURL *easy, CURLINFO what)
 	return (double)us / 1000.0;
 }
 
-/* Timing phases, each on its own (dns alone, connect alone, ...). */
+/*
+ * Timing phases, each on its own (dns alone, connect alone, ...).
+ * XXX: libcurl gives no connect time when the TLS handshake fails or
+ * times out, so connect_ms is 0 for those probes although TCP connected.
+ */
 static void
 read_timings(struct slot *s)
 {

@@ -5,6 +5,7 @@ Writes "PORT <n>" on its first line of stdout once it listens, then
 answers each connection by the request's path:
 
   /status/CODE       that status with a short body ("status CODE")
+  /keep              200, keeping the connection open for more requests
   /change/ID         200 with the header X-Luna-Change: ID
   /slow/MS           200 after MS milliseconds
   /hang              reads the request, never answers
@@ -47,9 +48,10 @@ def read_request(conn):
     return parts[1] if len(parts) >= 2 else "/"
 
 
-def reply(conn, code, body=b"", headers=()):
-    head = "HTTP/1.1 %d X\r\nContent-Length: %d\r\nConnection: close\r\n" % (
-        code, len(body))
+def reply(conn, code, body=b"", headers=(), close=True):
+    head = "HTTP/1.1 %d X\r\nContent-Length: %d\r\n" % (code, len(body))
+    if close:
+        head += "Connection: close\r\n"
     for h in headers:
         head += h + "\r\n"
     conn.sendall(head.encode() + b"\r\n" + body)
@@ -86,6 +88,9 @@ def large(conn, size):
 
 def handle(conn):
     path = read_request(conn)
+    while path == "/keep":
+        reply(conn, 200, b"kept", close=False)
+        path = read_request(conn)
     if path is None:
         return
     word, _, arg = path.strip("/").partition("/")
