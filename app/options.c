@@ -416,8 +416,7 @@ read_file_values(
 		    path);
 		return -1;
 	}
-	cJSON_ArrayForEach(v, src->file)
-	{
+	cJSON_ArrayForEach (v, src->file) {
 		if (strcmp(v->string, "targets") == 0) {
 			src->file_targets = v;
 			continue;

@@ -496,8 +496,7 @@ START_TEST(output_has_schema_fields_and_null_error_when_ok)
 	r.seq = 7;
 	r.state = PROBE_STATE_UP;
 	j = probe_output_result_json(&l.items[0], &r);
-	cJSON_ArrayForEach(item, j)
-	{
+	cJSON_ArrayForEach (item, j) {
 		ck_assert_uint_lt(i, sizeof fields / sizeof *fields);
 		ck_assert_str_eq(item->string, fields[i++]);
 	}
