@@ -15,12 +15,14 @@
 typedef int (*apply_fn)(
     struct options *o, const char *v, char *err, size_t errlen);
 
-/* One option: its three names, its parser and its line of --help. */
+/* One option: its three names, its parser and its --help. */
 struct def {
 	const char *flag;
 	const char *env;
 	const char *key; /* in the config file */
 	apply_fn apply;
+	const char *metavar;
+	unsigned group; /* OPTIONS_GROUP_* */
 	const char *help;
 };
 
@@ -188,28 +190,37 @@ apply_namespace(struct options *o, const char *v, char *err, size_t errlen)
 }
 
 static const struct def defs[] = {
-    {"--interval", "LUNA_INTERVAL", "interval", apply_interval,
-        "time between probes of a target [5s]"},
-    {"--timeout", "LUNA_TIMEOUT", "timeout", apply_timeout,
-        "time a probe may take [2s]"},
-    {"--expect", "LUNA_EXPECT", "expect", apply_expect,
-        "accepted status codes: 200,204 200-299 2xx [2xx]"},
-    {"--method", "LUNA_METHOD", "method", apply_method, "request method [GET]"},
+    {"--interval", "LUNA_INTERVAL", "interval", apply_interval, "DURATION",
+        OPTIONS_GROUP_PROBE, "time between probes of a target [5s]"},
+    {"--timeout", "LUNA_TIMEOUT", "timeout", apply_timeout, "DURATION",
+        OPTIONS_GROUP_PROBE, "time a probe may take [2s]"},
+    {"--expect", "LUNA_EXPECT", "expect", apply_expect, "CODES",
+        OPTIONS_GROUP_PROBE,
+        "accepted status codes: 200,204 200-299 2xx,301 [2xx]"},
+    {"--method", "LUNA_METHOD", "method", apply_method, "METHOD",
+        OPTIONS_GROUP_PROBE, "request method [GET]"},
     {"--fail-threshold", "LUNA_FAIL_THRESHOLD", "fail_threshold", apply_fail,
-        "failures in a row that mark a target down [3]"},
+        "N", OPTIONS_GROUP_PROBE,
+        "failures in a row that take a target down [3]"},
     {"--success-threshold", "LUNA_SUCCESS_THRESHOLD", "success_threshold",
-        apply_success, "successes in a row that mark it up again [2]"},
+        apply_success, "N", OPTIONS_GROUP_PROBE,
+        "successes in a row that bring it up again [2]"},
     {"--log-format", "LUNA_LOG_FORMAT", "log_format", apply_log_format,
-        "json, emf or text [json, text on a terminal]"},
+        "FORMAT", OPTIONS_GROUP_LOG,
+        "json, emf or text [json; text on a terminal]"},
     {"--mock-listen", "LUNA_MOCK_LISTEN", "mock_listen", apply_mock_listen,
-        "the bundled mock's address [127.0.0.1:8080]"},
-    {"--mock-url", "LUNA_MOCK_URL", "mock_url", apply_mock_url,
+        "ADDR", OPTIONS_GROUP_MOCK,
+        "where the bundled mock listens [127.0.0.1:8080]"},
+    {"--mock-url", "LUNA_MOCK_URL", "mock_url", apply_mock_url, "URL",
+        OPTIONS_GROUP_MOCK,
         "a remote mock to drive instead of the bundled one"},
     {"--control-token", "LUNA_CONTROL_TOKEN", "control_token", apply_token,
-        "bearer token of the mock's control API"},
+        "TOKEN", OPTIONS_GROUP_MOCK, "bearer token of the mock's control API"},
     {"--status-listen", "LUNA_STATUS_LISTEN", "status_listen",
-        apply_status_listen, "/healthz and /metrics [127.0.0.1:9464]"},
+        apply_status_listen, "ADDR", OPTIONS_GROUP_STATUS,
+        "/healthz and /metrics [127.0.0.1:9464]"},
     {"--emf-namespace", "LUNA_EMF_NAMESPACE", "emf_namespace", apply_namespace,
+        "NAME", OPTIONS_GROUP_STATUS,
         "CloudWatch namespace of EMF metrics [Luna]"},
 };
 
@@ -655,17 +666,36 @@ options_json(const struct options *o)
 	return j;
 }
 
+/* One option's two lines: flag and variable, then what it does. */
+static void
+usage_line(FILE *out, const char *flag, const char *metavar, const char *env,
+    const char *help)
+{
+	char head[64];
+
+	snprintf(head, sizeof head, "%s %s", flag, metavar);
+	fprintf(out, "  %-28s %s\n  %28s %s\n", head, env, "", help);
+}
+
 void
-options_usage(FILE *out)
+options_usage_groups(FILE *out, unsigned groups)
 {
 	size_t i;
 
-	fprintf(out, "  --targets LIST           URL or name=URL, "
-	             "comma-separated (LUNA_TARGETS)\n"
-	             "  --config FILE            JSON file of targets and "
-	             "options (LUNA_CONFIG)\n");
+	if (groups & OPTIONS_GROUP_PROBE) {
+		usage_line(out, "--targets", "LIST", "LUNA_TARGETS",
+		    "URL or name=URL, comma-separated");
+		usage_line(out, "--config", "FILE", "LUNA_CONFIG",
+		    "JSON file of targets and options");
+	}
 	for (i = 0; i < NDEFS; i++)
-		fprintf(out, "  %s %-*s %s (%s)\n", defs[i].flag,
-		    (int)(22 - strlen(defs[i].flag)), "VALUE", defs[i].help,
-		    defs[i].env);
+		if (groups & defs[i].group)
+			usage_line(out, defs[i].flag, defs[i].metavar,
+			    defs[i].env, defs[i].help);
+}
+
+void
+options_usage(FILE *out)
+{
+	options_usage_groups(out, OPTIONS_GROUP_ALL);
 }
