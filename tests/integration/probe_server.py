@@ -9,6 +9,7 @@ answers each connection by the request's path:
   /change/ID         200 with the header X-Luna-Change: ID
   /slow/MS           200 after MS milliseconds
   /hang              reads the request, never answers
+  /stall             sends the headers and 10 of 100 body bytes, then waits
   /reset             reads the request, resets the connection
   /reset-mid         sends part of a response, then resets
   /close             reads the request, closes without a reply
@@ -102,6 +103,10 @@ def handle(conn):
         time.sleep(int(arg) / 1000.0)
         reply(conn, 200, b"slow")
     elif word == "hang":
+        hang(conn)
+    elif word == "stall":
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+                     b"0123456789")
         hang(conn)
     elif word == "reset":
         reset(conn)
