@@ -15,14 +15,12 @@
 typedef int (*apply_fn)(
     struct options *o, const char *v, char *err, size_t errlen);
 
-/* One option: its three names, its parser and its --help. */
+/* One option: its three names, its parser and its line of --help. */
 struct def {
 	const char *flag;
 	const char *env;
 	const char *key; /* in the config file */
 	apply_fn apply;
-	const char *metavar;
-	unsigned group; /* OPTIONS_GROUP_* */
 	const char *help;
 };
 
@@ -190,37 +188,28 @@ apply_namespace(struct options *o, const char *v, char *err, size_t errlen)
 }
 
 static const struct def defs[] = {
-    {"--interval", "LUNA_INTERVAL", "interval", apply_interval, "DURATION",
-        OPTIONS_GROUP_PROBE, "time between probes of a target [5s]"},
-    {"--timeout", "LUNA_TIMEOUT", "timeout", apply_timeout, "DURATION",
-        OPTIONS_GROUP_PROBE, "time a probe may take [2s]"},
-    {"--expect", "LUNA_EXPECT", "expect", apply_expect, "CODES",
-        OPTIONS_GROUP_PROBE,
-        "accepted status codes: 200,204 200-299 2xx,301 [2xx]"},
-    {"--method", "LUNA_METHOD", "method", apply_method, "METHOD",
-        OPTIONS_GROUP_PROBE, "request method [GET]"},
+    {"--interval", "LUNA_INTERVAL", "interval", apply_interval,
+        "time between probes of a target [5s]"},
+    {"--timeout", "LUNA_TIMEOUT", "timeout", apply_timeout,
+        "time a probe may take [2s]"},
+    {"--expect", "LUNA_EXPECT", "expect", apply_expect,
+        "accepted status codes: 200,204 200-299 2xx [2xx]"},
+    {"--method", "LUNA_METHOD", "method", apply_method, "request method [GET]"},
     {"--fail-threshold", "LUNA_FAIL_THRESHOLD", "fail_threshold", apply_fail,
-        "N", OPTIONS_GROUP_PROBE,
-        "failures in a row that take a target down [3]"},
+        "failures in a row that mark a target down [3]"},
     {"--success-threshold", "LUNA_SUCCESS_THRESHOLD", "success_threshold",
-        apply_success, "N", OPTIONS_GROUP_PROBE,
-        "successes in a row that bring it up again [2]"},
+        apply_success, "successes in a row that mark it up again [2]"},
     {"--log-format", "LUNA_LOG_FORMAT", "log_format", apply_log_format,
-        "FORMAT", OPTIONS_GROUP_LOG,
-        "json, emf or text [json; text on a terminal]"},
+        "json, emf or text [json, text on a terminal]"},
     {"--mock-listen", "LUNA_MOCK_LISTEN", "mock_listen", apply_mock_listen,
-        "ADDR", OPTIONS_GROUP_MOCK,
-        "where the bundled mock listens [127.0.0.1:8080]"},
-    {"--mock-url", "LUNA_MOCK_URL", "mock_url", apply_mock_url, "URL",
-        OPTIONS_GROUP_MOCK,
+        "the bundled mock's address [127.0.0.1:8080]"},
+    {"--mock-url", "LUNA_MOCK_URL", "mock_url", apply_mock_url,
         "a remote mock to drive instead of the bundled one"},
     {"--control-token", "LUNA_CONTROL_TOKEN", "control_token", apply_token,
-        "TOKEN", OPTIONS_GROUP_MOCK, "bearer token of the mock's control API"},
+        "bearer token of the mock's control API"},
     {"--status-listen", "LUNA_STATUS_LISTEN", "status_listen",
-        apply_status_listen, "ADDR", OPTIONS_GROUP_STATUS,
-        "/healthz and /metrics [127.0.0.1:9464]"},
+        apply_status_listen, "/healthz and /metrics [127.0.0.1:9464]"},
     {"--emf-namespace", "LUNA_EMF_NAMESPACE", "emf_namespace", apply_namespace,
-        "NAME", OPTIONS_GROUP_STATUS,
         "CloudWatch namespace of EMF metrics [Luna]"},
 };
 
@@ -666,6 +655,42 @@ options_json(const struct options *o)
 	return j;
 }
 
+/* How --help shows an option: its value's name and its group. */
+struct usage_info {
+	const char *flag;
+	const char *metavar;
+	unsigned group; /* OPTIONS_GROUP_* */
+};
+
+static const struct usage_info usage_infos[] = {
+    {"--interval", "DURATION", OPTIONS_GROUP_PROBE},
+    {"--timeout", "DURATION", OPTIONS_GROUP_PROBE},
+    {"--expect", "CODES", OPTIONS_GROUP_PROBE},
+    {"--method", "METHOD", OPTIONS_GROUP_PROBE},
+    {"--fail-threshold", "N", OPTIONS_GROUP_PROBE},
+    {"--success-threshold", "N", OPTIONS_GROUP_PROBE},
+    {"--log-format", "FORMAT", OPTIONS_GROUP_LOG},
+    {"--mock-listen", "ADDR", OPTIONS_GROUP_MOCK},
+    {"--mock-url", "URL", OPTIONS_GROUP_MOCK},
+    {"--control-token", "TOKEN", OPTIONS_GROUP_MOCK},
+    {"--status-listen", "ADDR", OPTIONS_GROUP_STATUS},
+    {"--emf-namespace", "NAME", OPTIONS_GROUP_STATUS},
+};
+
+/* Options missing from usage_infos show as VALUE, in the status group. */
+static const struct usage_info *
+usage_info(const char *flag)
+{
+	static const struct usage_info other = {
+	    NULL, "VALUE", OPTIONS_GROUP_STATUS};
+	size_t i;
+
+	for (i = 0; i < sizeof usage_infos / sizeof *usage_infos; i++)
+		if (strcmp(usage_infos[i].flag, flag) == 0)
+			return &usage_infos[i];
+	return &other;
+}
+
 /* One option's two lines: flag and variable, then what it does. */
 static void
 usage_line(FILE *out, const char *flag, const char *metavar, const char *env,
@@ -689,9 +714,10 @@ options_usage_groups(FILE *out, unsigned groups)
 		    "JSON file of targets and options");
 	}
 	for (i = 0; i < NDEFS; i++)
-		if (groups & defs[i].group)
-			usage_line(out, defs[i].flag, defs[i].metavar,
-			    defs[i].env, defs[i].help);
+		if (groups & usage_info(defs[i].flag)->group)
+			usage_line(out, defs[i].flag,
+			    usage_info(defs[i].flag)->metavar, defs[i].env,
+			    defs[i].help);
 }
 
 void
