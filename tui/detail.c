@@ -53,7 +53,7 @@ static void
 recent_line(const struct probe_result *r, char *buf, size_t len)
 {
 	char clock[32], total[16], outcome[32];
-	const char *kind = probe_error_name(r->error);
+	const char *kind = probe_error_name(r->error), *what;
 
 	tui_format_clock(r->started_wall_ms, 1, clock, sizeof clock);
 	tui_format_ms(r->duration_ms, total, sizeof total);
@@ -61,11 +61,15 @@ recent_line(const struct probe_result *r, char *buf, size_t len)
 		snprintf(outcome, sizeof outcome, "%d", r->status);
 	else
 		snprintf(outcome, sizeof outcome, "-");
-	snprintf(buf, len, "%s  %-4s %7s  %s%s%s", clock, outcome, total,
-	    r->ok          ? "ok"
-	    : kind != NULL ? kind
-	                   : "failed",
-	    r->error_detail[0] != '\0' ? ": " : "", r->error_detail);
+
+	/* The detail names the cause best; the kind is the short form. */
+	if (r->ok)
+		what = "ok";
+	else if (r->error_detail[0] != '\0')
+		what = r->error_detail;
+	else
+		what = kind != NULL ? kind : "failed";
+	snprintf(buf, len, "%s  %-4s %7s  %s", clock, outcome, total, what);
 }
 
 int

@@ -74,8 +74,8 @@ tui_frame_footer(const char *message, int width, char *buf, size_t len)
 		snprintf(buf, len, "%s", message);
 	else
 		snprintf(buf, len,
-		    "h healthy  5 503  0 500  4 404  s/S slow  "
-		    "f/F flaky  r reset  p probe  ? help  q quit");
+		    "q quit  ? help  h healthy  5 503  0 500  4 404  "
+		    "s/S slow  f/F flaky  r reset  p probe");
 	if (width >= 0 && (size_t)width < len && strlen(buf) > (size_t)width)
 		buf[width] = '\0';
 }

@@ -30,7 +30,7 @@ static const struct tui_key keys[] = {
     {' ', "Space", TUI_ACT_PAUSE, "pause or resume probing"},
     {'c', "c", TUI_ACT_CLEAR, "clear the statistics"},
     {'?', "?", TUI_ACT_HELP, "show or hide this help"},
-    {'q', "q", TUI_ACT_QUIT, "quit (Ctrl-C too)"},
+    {'q', "q", TUI_ACT_QUIT, "quit"},
     {CTRL('c'), "Ctrl-C", TUI_ACT_QUIT, NULL},
 };
 
