@@ -14,8 +14,15 @@ sock="luna-dash-$$"
 tmp=$(mktemp -d)
 tm() { tmux -u -L "$sock" "$@"; }
 
+pids_to_stop=()
+
 cleanup() {
+	local pid
 	tm kill-server 2>/dev/null || true
+	for pid in "${pids_to_stop[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -33,6 +40,8 @@ fail() {
 # when it ends, the pane records its exit status and the terminal modes.
 start_dashboard() {
 	local cmd
+	tm kill-server 2>/dev/null || true
+	rm -f "$tmp/rc" "$tmp/stty" "$tmp/log"
 	cmd="env ${LUNA_ENV[*]} LUNA_MOCK_LISTEN=127.0.0.1:0"
 	cmd+=" LUNA_INTERVAL=200ms LUNA_FAIL_THRESHOLD=2"
 	cmd+=" LUNA_SUCCESS_THRESHOLD=2 '$LUNA' --log-file '$tmp/log';"
@@ -51,6 +60,12 @@ wait_for() {
 		sleep 0.1
 	done
 	fail "waiting for '$what': $(cat "$tmp/why")"
+}
+
+# A free loopback port: the kernel's choice, released for the caller.
+free_port() {
+	python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # Ask the pane for its escape sequences (-e) too.
