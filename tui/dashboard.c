@@ -23,8 +23,9 @@
 #include "tui/layout.h"
 #include "tui/table.h"
 
-#define FRAME_MS   100  /* at most ten frames a second */
-#define MESSAGE_MS 3000 /* how long a footer message stays */
+#define FRAME_MS   100   /* at most ten frames a second */
+#define MESSAGE_MS 3000  /* how long a footer message stays */
+#define NOTE_MS    10000 /* how long the note at the start stays */
 #define PANE_LINES 40
 #define KEY_ESC    27
 
@@ -577,6 +578,10 @@ tui_dashboard_run(struct tui_dashboard *d, struct probe_engine *engine,
 	d->started_ms = clock_mono_ms();
 	if (d->c.mock != NULL)
 		d->control = tui_control_start(d->c.mock);
+	if (d->c.note != NULL) {
+		say(d, "%s", d->c.note);
+		d->message_until_ms = d->started_ms + NOTE_MS;
+	}
 	timeout(0);
 	run_loop(d);
 	tui_control_stop(d->control);
