@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/xalloc.h"
 #include "mockserver/client.h"
+#include "tui/keymap.h"
 
 #define QUEUE_MAX 8
 
@@ -97,6 +98,8 @@ take_state(
 		tui_frame_mock_summary(state, summary, sizeof summary);
 	else
 		snprintf(summary, sizeof summary, "unreachable");
+	tui_keymap_read_state(
+	    state, &ctl->view.latency_ms, &ctl->view.error_pct);
 	if (strcmp(summary, ctl->view.summary) == 0)
 		return;
 
@@ -164,6 +167,8 @@ worker(void *arg)
 		state = mock_client_get(ctl->client, 0, err, sizeof err);
 		pthread_mutex_lock(&ctl->lock);
 		take_state(ctl, state, err, ours);
+		if (ours)
+			ctl->view.busy--;
 		cJSON_Delete(state);
 	}
 	pthread_mutex_unlock(&ctl->lock);
@@ -183,6 +188,7 @@ tui_control_start(struct mock_client *c)
 	pthread_cond_init(&ctl->wake, &attr);
 	pthread_condattr_destroy(&attr);
 	snprintf(ctl->view.summary, sizeof ctl->view.summary, "...");
+	ctl->view.latency_ms = ctl->view.error_pct = -1;
 	if (pthread_create(&ctl->thread, NULL, worker, ctl) != 0)
 		fatal("cannot start the mock control thread");
 	return ctl;
@@ -222,6 +228,7 @@ tui_control_send(struct tui_control *ctl, cJSON *change, const char *desc)
 	r = &ctl->queue[(ctl->qhead + ctl->qlen++) % QUEUE_MAX];
 	r->change = change;
 	push_change(ctl, "key", desc)->pending = true;
+	ctl->view.busy++;
 	r->id = ctl->ids[0];
 	pthread_cond_signal(&ctl->wake);
 	pthread_mutex_unlock(&ctl->lock);

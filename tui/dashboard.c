@@ -431,6 +431,7 @@ draw(struct tui_dashboard *d)
 static void
 mock_key(struct tui_dashboard *d, enum tui_action a)
 {
+	struct tui_control_view v;
 	char desc[96];
 	cJSON *change;
 
@@ -439,6 +440,13 @@ mock_key(struct tui_dashboard *d, enum tui_action a)
 		       "bundled one");
 		return;
 	}
+	/*
+	 * Step from what the mock does now, whoever changed it last; while
+	 * changes of ours are on their way, from where those lead.
+	 */
+	tui_control_view(d->control, &v);
+	if (v.busy == 0)
+		tui_keymap_sync_steps(&d->steps, v.latency_ms, v.error_pct);
 	change = tui_keymap_change(a, &d->steps, desc, sizeof desc);
 	if (tui_control_send(d->control, change, desc) != 0)
 		say(d, "mock busy: '%s' dropped, try again", desc);

@@ -415,6 +415,39 @@ START_TEST(fault_and_reset_keys)
 }
 END_TEST
 
+START_TEST(steps_follow_a_state_changed_elsewhere)
+{
+	struct tui_mock_steps s = {0, 0};
+	int latency, errors;
+	char desc[64];
+	cJSON *state, *c;
+
+	state = cJSON_Parse("{\"status\":200,\"latency_ms\":700,"
+	                    "\"mix\":{\"503\":30,\"500\":10,\"200\":60}}");
+	tui_keymap_read_state(state, &latency, &errors);
+	ck_assert_int_eq(latency, 700);
+	ck_assert_int_eq(errors, 40);
+	tui_keymap_sync_steps(&s, latency, errors);
+	c = tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc);
+	ck_assert_str_eq(desc, "latency 1000ms");
+	cJSON_Delete(c);
+	c = tui_keymap_change(TUI_ACT_STEADIER, &s, desc, sizeof desc);
+	ck_assert_str_eq(desc, "errors 10%");
+	cJSON_Delete(c);
+	cJSON_Delete(state);
+
+	state = cJSON_Parse("{\"status\":503,\"mix\":null}");
+	tui_keymap_read_state(state, &latency, &errors);
+	ck_assert_int_eq(latency, 0);
+	ck_assert_int_eq(errors, 100);
+	cJSON_Delete(state);
+	tui_keymap_read_state(NULL, &latency, &errors);
+	ck_assert_int_eq(latency, -1);
+	tui_keymap_sync_steps(&s, -1, -1);
+	ck_assert_int_eq(s.latency, 4);
+}
+END_TEST
+
 START_TEST(help_lists_each_action_once_with_all_keys)
 {
 	char lines[64][TUI_FRAME_LINE_MAX];
@@ -563,6 +596,7 @@ tui_suite(void)
 	tcase_add_test(keys, slow_keys_step_and_stop_at_the_ends);
 	tcase_add_test(keys, flaky_keys_send_a_mix_then_plain_200);
 	tcase_add_test(keys, fault_and_reset_keys);
+	tcase_add_test(keys, steps_follow_a_state_changed_elsewhere);
 	tcase_add_test(frame, help_lists_each_action_once_with_all_keys);
 	tcase_add_test(frame, mock_summary_in_few_words);
 	tcase_add_test(frame, header_puts_the_clock_at_the_right_end);
