@@ -35,6 +35,12 @@ static const struct tui_key keys[] = {
     {CTRL('c'), "Ctrl-C", TUI_ACT_QUIT, NULL},
 };
 
+/*
+ * XXX: the mock keys change the default endpoint only; a /mock/NAME
+ * endpoint given its own behaviour (luna ctl --endpoint) keeps it, so a
+ * target on it does not follow the keys.
+ */
+
 /* Milliseconds of added latency per slow step; jitter is a tenth. */
 static const int latency_steps[] = {0, 100, 250, 500, 1000, 2000, 5000};
 
