@@ -3,7 +3,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "common/clock.h"
+#include "common/log.h"
+#include "mockserver/client.h"
+#include "mockserver/server.h"
+#include "tui/control.h"
 #include "tui/detail.h"
 #include "tui/format.h"
 #include "tui/frame.h"
@@ -564,6 +570,74 @@ START_TEST(detail_shows_target_phases_and_recent_results)
 }
 END_TEST
 
+/* Poll CTL's view until its summary is WANT and nothing is on its way. */
+static bool
+wait_for_summary(
+    struct tui_control *ctl, struct tui_control_view *v, const char *want)
+{
+	int64_t end = clock_mono_ms() + 10000;
+
+	do {
+		tui_control_view(ctl, v);
+		if (strcmp(v->summary, want) == 0 && v->busy == 0)
+			return true;
+		usleep(20000);
+	} while (clock_mono_ms() < end);
+	return false;
+}
+
+START_TEST(control_sends_keys_and_sees_other_changes)
+{
+	struct mock_server_config c = {.fallback_port = true};
+	struct tui_control_view v;
+	struct mock_server *s;
+	struct mock_client *mc;
+	struct tui_control *ctl;
+	char err[256];
+	cJSON *other;
+
+	log_setup(-1, LOG_FORMAT_TEXT, LOG_ERROR);
+	ck_assert_int_eq(
+	    listen_parse("127.0.0.1:0", &c.listen, err, sizeof err), 0);
+	s = mock_server_start(&c, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	mc = mock_client_local(s);
+	ctl = tui_control_start(mc);
+	ck_assert(wait_for_summary(ctl, &v, "200"));
+
+	/* A key's change shows at once as pending, then as done. */
+	ck_assert_int_eq(tui_control_send(ctl, cJSON_Parse("{\"status\":503}"),
+	                     "status 503"),
+	    0);
+	tui_control_view(ctl, &v);
+	ck_assert_str_eq(v.changes[0].desc, "status 503");
+	ck_assert(v.changes[0].pending || v.busy == 0);
+	ck_assert(wait_for_summary(ctl, &v, "503"));
+	ck_assert(!v.changes[0].pending);
+	ck_assert(!v.changes[0].failed);
+
+	/* A change the mock refuses is marked failed with the reason. */
+	tui_control_send(ctl, cJSON_Parse("{\"status\":42}"), "status 42");
+	ck_assert(wait_for_summary(ctl, &v, "503"));
+	ck_assert(v.changes[0].failed);
+	ck_assert_ptr_nonnull(strstr(v.changes[0].desc, "status 42: "));
+
+	/* A change made elsewhere shows within a poll, as "other". */
+	other = cJSON_Parse("{\"latency_ms\":500}");
+	ck_assert_int_eq(
+	    mock_client_update(mc, other, "api", err, sizeof err), 0);
+	cJSON_Delete(other);
+	ck_assert(wait_for_summary(ctl, &v, "503 +500ms"));
+	ck_assert_str_eq(v.changes[0].source, "other");
+	ck_assert_int_eq(v.latency_ms, 500);
+	ck_assert_int_eq(v.error_pct, 100);
+
+	tui_control_stop(ctl);
+	mock_client_destroy(mc);
+	mock_server_stop(s);
+}
+END_TEST
+
 static Suite *
 tui_suite(void)
 {
@@ -573,6 +647,7 @@ tui_suite(void)
 	TCase *layout = tcase_create("layout");
 	TCase *keys = tcase_create("keymap");
 	TCase *frame = tcase_create("frame");
+	TCase *control = tcase_create("control");
 
 	tcase_add_test(spark, glyphs_follow_the_codeset);
 	tcase_add_test(spark, sparkline_scales_to_max_and_blanks_gaps);
@@ -607,7 +682,10 @@ tui_suite(void)
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, layout);
 	suite_add_tcase(s, keys);
+	tcase_add_test(control, control_sends_keys_and_sees_other_changes);
+	tcase_set_timeout(control, 30);
 	suite_add_tcase(s, frame);
+	suite_add_tcase(s, control);
 	return s;
 }
 
