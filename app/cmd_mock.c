@@ -11,6 +11,7 @@
 
 #include "app/commands.h"
 #include "app/options.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "mockserver/server.h"
@@ -91,7 +92,7 @@ log_start(const struct mock_server *s, const struct options *o)
 }
 
 static void
-log_stop(const struct mock_server *s, int sig)
+log_stop(const struct mock_server *s, int sig, int64_t started_ms)
 {
 	unsigned long counts[MOCK_STATUS_SLOTS], total = 0;
 	cJSON *f = cJSON_CreateObject();
@@ -100,9 +101,14 @@ log_stop(const struct mock_server *s, int sig)
 	mock_server_counts(s, counts);
 	for (i = 0; i < MOCK_STATUS_SLOTS; i++)
 		total += counts[i];
+	cJSON_AddStringToObject(f, "reason", "signal");
 	cJSON_AddStringToObject(
-	    f, "reason", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	    f, "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	cJSON_AddNumberToObject(f, "served", (double)total);
+	cJSON_AddNumberToObject(f, "faults", (double)counts[0]);
+	cJSON_AddNumberToObject(
+	    f, "uptime_ms", (double)(clock_mono_ms() - started_ms));
+	cJSON_AddNumberToObject(f, "exit_code", 0);
 	log_event(LOG_INFO, "stop", f);
 }
 
@@ -114,6 +120,7 @@ cmd_mock(int argc, char **argv)
 	struct options o;
 	sigset_t sigs;
 	char err[320];
+	int64_t started_ms;
 	int sig = 0;
 
 	if (parse_args(&o, argc, argv) < 0) {
@@ -146,9 +153,10 @@ cmd_mock(int argc, char **argv)
 		options_free(&o);
 		return 1;
 	}
+	started_ms = clock_mono_ms();
 	log_start(s, &o);
 	sigwait(&sigs, &sig);
-	log_stop(s, sig);
+	log_stop(s, sig, started_ms);
 	mock_server_stop(s);
 	options_free(&o);
 	return 0;

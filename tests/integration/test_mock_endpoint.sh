@@ -165,7 +165,7 @@ else
 	fail "stopping took $stop_ms ms"
 fi
 check "SIGTERM: exit 0 with requests held" 0 "$rc"
-check_has "stop line" '"event":"stop","reason":"SIGTERM"' \
+check_has "stop line" '"event":"stop","reason":"signal","signal":"SIGTERM"' \
 	"$(tail -n 3 "$tmp/main.log")"
 
 finish
