@@ -19,7 +19,7 @@ async function main() {
 	});
 	try {
 		const page = await browser.newPage();
-		page.setDefaultTimeout(10000);
+		page.setDefaultTimeout(30000);
 		await page.goto(url + '/');
 		await page.waitForSelector('#summary:has-text("status 200")');
 		await page.click('#s503');
