@@ -62,6 +62,12 @@ run_for 1.3 TERM "$tmp/thr.json" --interval 200ms --fail-threshold 3 \
 	"up=$BASE/status/200"
 check "$out" '[.[] | select(.event == "state")] | length == 1' \
 	"one state line while healthy"
+# Nobody reads the output any more: luna probe stops, status 1.
+status=0
+timeout 10 "$LUNA" probe --interval 200ms "$BASE/status/200" |
+	head -2 >"$tmp/head.out" || status=${PIPESTATUS[0]}
+[ "$status" -eq 1 ] || fail "closed stdout: exit status $status, expected 1"
+
 # A fresh connection per probe by default; keepalive reuses one.
 cat >"$tmp/keep.json" <<JSON
 [{"name": "kept", "url": "$BASE/keep", "keepalive": true},
