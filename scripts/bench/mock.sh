@@ -164,10 +164,11 @@ rss_max=0
 	done
 ) &
 pids+=($!)
-wrk -t"$threads" -c2000 -d"${secs}s" --timeout 5s --latency \
+# Twice as long: the first second only opens connections, and counts.
+wrk -t"$threads" -c2000 -d"$((2 * secs))s" --timeout 5s --latency \
 	"$mock_url/mock" >"$tmp/slow.wrk"
 rss_max=$(sort -n "$tmp/rss" | tail -n 1)
-echo "wrk -t$threads -c2000 -d${secs}s, latency 1000 ms:"
+echo "wrk -t$threads -c2000 -d$((2 * secs))s, latency 1000 ms:"
 awk -v rss="$rss_max" '
 	/^Requests\/sec:/ { rps = $2 }
 	$1 == "50%" { p50 = $2 }
