@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "mockserver/client.h"
@@ -533,9 +534,27 @@ START_TEST(server_counts_replies_by_status_and_faults_apart)
 }
 END_TEST
 
+/* A loopback port nothing listens on: one the kernel just gave back. */
+static int
+closed_port(void)
+{
+	struct listen_addr a;
+	int fd, port;
+
+	ck_assert_int_eq(listen_parse("127.0.0.1:0", &a, err, sizeof err), 0);
+	fd = listen_open(&a, false, &port, err, sizeof err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return port;
+}
+
 START_TEST(remote_client_reports_an_unreachable_mock)
 {
-	struct mock_client *c = mock_client_remote("http://127.0.0.1:1", NULL);
+	struct mock_client *c;
+	char url[64];
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", closed_port());
+	c = mock_client_remote(url, NULL);
 
 	ck_assert_ptr_null(mock_client_get(c, 0, err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, "cannot reach"));
