@@ -75,7 +75,7 @@ put '{"latency_ms": 1000}' >/dev/null
 read -r n first _ last < <(python3 "$(dirname "$0")/concurrent.py" "$port" \
 	500 /mock)
 check "500 concurrent delayed requests all answered" 500 "$n"
-if awk -v a="$first" -v b="$last" 'BEGIN { exit !(a >= 0.98 && b < 2) }'
+if awk -v a="$first" -v b="$last" 'BEGIN { exit !(a >= 0.98 && b < 3) }'
 then
 	ok "500 concurrent 1 s requests answered from ${first}s to ${last}s"
 else
