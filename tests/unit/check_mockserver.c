@@ -181,6 +181,13 @@ START_TEST(same_seed_gives_same_sequence)
 
 	for (i = 0; i < 100; i++)
 		ck_assert_uint_eq(mock_state_random(a), mock_state_random(b));
+	mock_state_random(a);
+	mock_state_seed(a, 9);
+	mock_state_seed(b, 9);
+	for (i = 0; i < 100; i++)
+		ck_assert_uint_eq(mock_state_random(a), mock_state_random(b));
+	mock_state_seed(b, 10);
+	ck_assert_uint_ne(mock_state_random(a), mock_state_random(b));
 	mock_state_destroy(a);
 	mock_state_destroy(b);
 }
