@@ -81,6 +81,7 @@ START_TEST(bad_changes_are_refused_naming_the_field)
 	    {"{\"fault\": 3}", "fault"},
 	    {"{\"mix\": {\"503\": \"x\"}}", "mix weight"},
 	    {"{\"mix\": {\"503\": -1}}", "mix weight"},
+	    {"{\"mix\": {\"503\": 1e308, \"200\": 1e308}}", "mix weight"},
 	    {"{\"mix\": {\"abc\": 1}}", "mix code"},
 	    {"{\"mix\": {\"503\": 0}}", "mix"},
 	    {"{\"mix\": [503]}", "mix"},
