@@ -1,11 +1,13 @@
 # luna for ECS: headless by default, configured by environment alone.
 #   docker build -t luna .            (or: podman build -t luna .)
 #   docker run --rm luna              probes its bundled mock, JSON lines
-# BASE lets a machine without a registry build on a locally made Debian
-# image (tests/integration/test_container.sh makes one with debootstrap).
-ARG BASE=debian:bookworm-slim
+# BASE_IMAGE and BASE_TAG let a machine without a registry build on a
+# locally made Debian image (tests/integration/test_container.sh makes
+# one with debootstrap).
+ARG BASE_IMAGE=debian
+ARG BASE_TAG=bookworm-slim
 
-FROM ${BASE} AS build
+FROM ${BASE_IMAGE}:${BASE_TAG} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	build-essential cmake pkg-config libcurl4-openssl-dev \
@@ -19,7 +21,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DLUNA_TESTS=OFF \
  && strip /build/app/luna \
  && /build/app/luna --version
 
-FROM ${BASE}
+FROM ${BASE_IMAGE}:${BASE_TAG}
 # Only the shared libraries luna links against, and the CA bundle that
 # HTTPS probes verify against.
 RUN apt-get update \
@@ -33,7 +35,7 @@ ENV LUNA_LOG_FORMAT=json \
 	LUNA_STATUS_LISTEN=127.0.0.1:9464
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
 	CMD ["/usr/local/bin/luna", "health"]
 ENTRYPOINT ["/usr/local/bin/luna"]
 CMD ["--headless"]
