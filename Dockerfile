@@ -15,8 +15,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DLUNA_TESTS=OFF \
-	-DLUNA_WERROR=ON \
+# The build type CI tests (warnings are CI's to catch, not the image's).
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUNA_TESTS=OFF \
  && cmake --build /build -j "$(nproc)" \
  && strip /build/app/luna \
  && /build/app/luna --version
@@ -28,7 +28,9 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	libcurl4 libmicrohttpd12 libcjson1 libncursesw6 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin luna
+ && groupadd --system --gid 10001 luna \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home \
+	--shell /usr/sbin/nologin luna
 COPY --from=build /build/app/luna /usr/local/bin/luna
 USER 10001:10001
 ENV LUNA_LOG_FORMAT=json \

@@ -53,6 +53,7 @@ struct headless {
 	int64_t last_summary_ms;
 	atomic_ullong results;
 	atomic_ullong failures;
+	uint64_t skipped; /* slots a busy target missed, read on stop */
 };
 
 /* The engine thread's callback: one line, and the counts of /metrics. */
@@ -253,6 +254,7 @@ log_stop(struct headless *h, int sig, int64_t drain_ms)
 	    j, "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	cJSON_AddNumberToObject(j, "results", (double)h->results);
 	cJSON_AddNumberToObject(j, "failures", (double)h->failures);
+	cJSON_AddNumberToObject(j, "skipped", (double)h->skipped);
 	cJSON_AddNumberToObject(j, "drain_ms", (double)drain_ms);
 	cJSON_AddNumberToObject(
 	    j, "uptime_ms", (double)(clock_mono_ms() - h->start_mono_ms));
@@ -320,7 +322,9 @@ run(struct headless *h, const sigset_t *set)
 	status_stop(h->status);
 	h->status = NULL;
 	/* Stop scheduling; probes in flight finish or time out first. */
-	probe_engine_stop(atomic_exchange(&h->engine, NULL));
+	e = atomic_exchange(&h->engine, NULL);
+	h->skipped = probe_engine_skipped(e);
+	probe_engine_stop(e);
 	if (h->o.summary_ms > 0)
 		log_summaries(h);
 	log_stop(h, sig, clock_mono_ms() - t0);

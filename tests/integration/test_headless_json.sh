@@ -76,6 +76,7 @@ jq -e -s '.[0].event == "start" and .[0].mode == "headless"
 	fail "the first line is not the start line"
 jq -e -s '.[-1].event == "stop" and .[-1].reason == "signal"
 	and .[-1].signal == "SIGTERM" and .[-1].exit_code == 0
+	and (.[-1].skipped | type == "number") and (.[-1].drain_ms >= 0)
 	and .[-1].results == ([.[] | select(.event == "probe")] | length)' \
 	"$log" >/dev/null || fail "the last line is not a stop line that counts every probe"
 [ ! -s "$log.err" ] || fail "stderr is not empty: $(cat "$log.err")"
