@@ -27,7 +27,8 @@ FROM ${BASE_IMAGE}:${BASE_TAG}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	libcurl4 libmicrohttpd12 libcjson1 libncursesw6 ca-certificates \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt \
  && groupadd --system --gid 10001 luna \
  && useradd --system --uid 10001 --gid 10001 --no-create-home \
 	--shell /usr/sbin/nologin luna
