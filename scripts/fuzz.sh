@@ -67,6 +67,6 @@ for t in "${targets[@]}"; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
 		"build-fuzz/$t.log" | tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "build-fuzz/$t.log" | tail -n 1)
-	echo "fuzz: $t: ok, ${runs:-?} runs, $cov, $(ls "$work" | wc -l) inputs" >&2
+	echo "fuzz: $t: ok, ${runs:-?} runs, $cov, $(find "$work" -type f | wc -l) inputs" >&2
 done
 exit $failed
