@@ -7,24 +7,16 @@ set -euo pipefail
 
 : "${LUNA:?LUNA must name the luna binary}"
 
-tmp=$(mktemp -d)
-pids=()
+LUNA_SOURCE_DIR=${LUNA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# tmp, pids, fail and a cleanup on exit of what pids holds.
+# shellcheck source=tests/integration/probe_lib.sh
+. "$LUNA_SOURCE_DIR/tests/integration/probe_lib.sh"
 sock=$tmp/tmux.sock
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+cleanup_all() {
 	tmux -S "$sock" kill-server 2>/dev/null || true
-	rm -rf "$tmp"
+	cleanup
 }
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+trap cleanup_all EXIT
 
 # run ARGS...: run luna (bounded) with stdin closed; sets $status and
 # keeps stderr in $tmp/err.
@@ -95,37 +87,32 @@ run ctl status 99
 expect 2 "'99'" "ctl status out of range"
 
 # Config files: not JSON, wrong types, unknown fields, missing.
-printf '{"targets": [' >"$tmp/broken.json"
-run probe --once --config "$tmp/broken.json"
-expect 2 "$tmp/broken.json" "config that is not JSON"
-printf '\xff\xfe\x00garbage' >"$tmp/binary.json"
-run probe --once --config "$tmp/binary.json"
-expect 2 "$tmp/binary.json" "config of binary junk"
-echo '{"targets": [{"url": 5}]}' >"$tmp/types.json"
-run probe --once --config "$tmp/types.json"
-expect 2 "targets[0].url" "config with a number for a URL"
-echo '{"targets": [{"url": "http://127.0.0.1:9/", "interval": 5}]}' \
-	>"$tmp/interval.json"
-run probe --once --config "$tmp/interval.json"
-expect 2 "targets[0].interval" "config with a number for a duration"
-echo '{"targets": {"url": "http://127.0.0.1:9/"}}' >"$tmp/notarray.json"
-run probe --once --config "$tmp/notarray.json"
-expect 2 "targets" "config with an object for the target list"
-echo '{"interval": true, "targets": []}' >"$tmp/bool.json"
-run probe --once --config "$tmp/bool.json"
-expect 2 "interval" "config with a boolean for an option"
-echo '{"targets": [{"url": "http://127.0.0.1:9/", "timout": "1s"}]}' \
-	>"$tmp/typo.json"
-run probe --once --config "$tmp/typo.json"
-expect 2 "timout" "config with a misspelt field"
-echo '"just a string"' >"$tmp/string.json"
-run probe --once --config "$tmp/string.json"
-expect 2 "$tmp/string.json" "config that is a JSON string"
+# bad_config NAME TEXT NEEDLE WHAT: a config file NAME.json holding TEXT
+# is refused with an error naming NEEDLE ("@" stands for its path).
+bad_config() {
+	local file=$tmp/$1.json needle=$3
+	printf '%b' "$2" >"$file"
+	[ "$needle" = @ ] && needle=$file
+	run probe --once --config "$file"
+	expect 2 "$needle" "$4"
+}
+t='"url": "http://127.0.0.1:9/"'
+bad_config broken '{"targets": [' @ "config that is not JSON"
+bad_config binary '\xff\xfe\x00garbage' @ "config of binary junk"
+bad_config types '{"targets": [{"url": 5}]}' "targets[0].url" \
+	"config with a number for a URL"
+bad_config interval "{\"targets\": [{$t, \"interval\": 5}]}" \
+	"targets[0].interval" "config with a number for a duration"
+bad_config notarray "{\"targets\": {$t}}" targets \
+	"config with an object for the target list"
+bad_config bool '{"interval": true, "targets": []}' interval \
+	"config with a boolean for an option"
+bad_config typo "{\"targets\": [{$t, \"timout\": \"1s\"}]}" timout \
+	"config with a misspelt field"
+bad_config string '"just a string"' @ "config that is a JSON string"
 # A key given twice once leaked the first value (seen under ASan).
-echo '{"fail_threshold": 5, "fail_threshold": 4, "interval": "5x"}' \
-	>"$tmp/twice.json"
-run probe --once --config "$tmp/twice.json"
-expect 2 "'5x'" "config with a key given twice"
+bad_config twice '{"fail_threshold": 5, "fail_threshold": 4, "interval": "5x"}' \
+	"'5x'" "config with a key given twice"
 run probe --once --config "$tmp/missing.json"
 expect 2 "$tmp/missing.json" "config that does not exist"
 
