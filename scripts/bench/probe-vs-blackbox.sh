@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 secs=${1:-10}
+[ "$secs" -ge 4 ] || { echo "bench: at least 4 s per step" >&2; exit 2; }
 rates=${2:-"1000 2500 5000 10000 20000"}
 scripts/setup bench
 scripts/build >/dev/null
@@ -81,9 +82,23 @@ pids+=($!)
 target=http://127.0.0.1:$nport/
 wait_http "$target"
 
-# luna: RATE targets at 1 s, for SECONDS; the stop event has the figures.
+# error_counts FILE: "timeout 12, connect 3" from luna's probe lines.
+error_counts() {
+	{ grep -o '"error":"[a-z_]*"' "$1" || true; } | cut -d'"' -f4 |
+		sort | uniq -c |
+		awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}'
+}
+
+# probe_lines FILE: how many probe results FILE holds so far.
+probe_lines() {
+	grep -c '"event":"probe"' "$1" || true
+}
+
+# luna: RATE targets at 1 s for SECONDS. Rate and CPU are measured
+# after a warm-up of 2 s (reading the targets, the first round's
+# spread); lag and skipped slots come from the stop event.
 luna_step() {
-	local rate=$1 lpid ticks
+	local rate=$1 lpid t0 t1 n0 n1 s0 s1
 	python3 -c '
 import json, sys
 n, url = int(sys.argv[1]), sys.argv[2]
@@ -94,26 +109,36 @@ json.dump({"targets": [{"name": "t%d" % i, "url": "%s?t=%d" % (url, i)}
 		--timeout 900ms --log-format json >"$tmp/luna.out" &
 	lpid=$!
 	pids+=("$lpid")
-	sleep "$secs"
-	ticks=$(cpu_ticks "$lpid")
+	sleep 2
+	s0=$(date +%s.%N) t0=$(cpu_ticks "$lpid") n0=$(probe_lines "$tmp/luna.out")
+	sleep "$((secs - 2))"
+	s1=$(date +%s.%N) t1=$(cpu_ticks "$lpid") n1=$(probe_lines "$tmp/luna.out")
 	kill -TERM "$lpid"
 	wait "$lpid" || true
-	tail -n 5 "$tmp/luna.out" | jq -c --argjson ticks "$ticks" \
-		--argjson clk "$clk" --argjson rate "$rate" '
+	tail -n 5 "$tmp/luna.out" | jq -c --arg errors "$(error_counts \
+	    "$tmp/luna.out")" --argjson rate "$rate" --argjson clk "$clk" \
+	    --argjson n $((n1 - n0)) --argjson ticks $((t1 - t0)) \
+	    --argjson wall "$(awk -v a="$s1" -v b="$s0" 'BEGIN {print a - b}')" '
 		select(.event == "stop") | {rate: $rate, results,
 		failures, skipped, lag_p99: .schedule_lag_ms.p99,
-		lag_max: .schedule_lag_ms.max,
-		per_s: (.results / (.uptime_ms / 1000)),
-		cpu_s: ($ticks / $clk)}' >>"$tmp/luna.steps"
+		lag_max: .schedule_lag_ms.max, errors: $errors,
+		per_s: ($n / $wall),
+		cpu_k: ($ticks / $clk * 1e6 / ([$n, 1] | max) | round)
+		}' >>"$tmp/luna.steps"
 	rm -f "$tmp/luna.out"
 }
 
 echo "target:            nginx-light, 1 worker, on 127.0.0.1:$nport"
-echo "luna steps:        $secs s each, targets at a 1 s interval, fresh connection per probe"
+echo "luna steps:        $secs s each, targets at a 1 s interval," \
+	"fresh connection per probe"
 : >"$tmp/luna.steps"
 for rate in $rates; do
 	luna_step "$rate"
-	jq -r '"  asked \(.rate)/s: did \(.per_s | round)/s, failed \(.failures), skipped \(.skipped), lag p99 \(.lag_p99) ms max \(.lag_max) ms, cpu \(.cpu_s * 1000 / .results * 1000 | round) ms per 1,000 probes"' \
+	jq -r '"  asked \(.rate)/s: did \(.per_s | round)/s, " +
+		"failed \(.failures)" +
+		(if .errors != "" then " (\(.errors))" else "" end) +
+		", skipped \(.skipped), lag p99 \(.lag_p99) ms " +
+		"max \(.lag_max) ms, cpu \(.cpu_k) ms per 1,000 probes"' \
 		<(tail -n 1 "$tmp/luna.steps")
 done
 
@@ -164,9 +189,10 @@ jq -rs --argjson bb "$best_rate" --argjson bbcpu "$best_cpu" '
 		"luna on schedule:  no step stayed on schedule"
 	else
 		"luna on schedule:  \($best.per_s | round) probes/s (lag p99 \($best.lag_p99) ms)",
-		"luna cpu:          \($best.cpu_s * 1000 / $best.results * 1000 | round) ms per 1,000 probes",
+		"luna cpu:          \($best.cpu_k) ms per 1,000 probes",
 		"exporter:          \($bb) probes/s at most, cpu \($bbcpu) ms per 1,000 probes",
 		"ratio rate:        \($best.per_s / $bb * 10 | round / 10)x the exporter",
-		"ratio cpu:         \(if $best.cpu_s > 0 then ($bbcpu / ($best.cpu_s * 1000 / $best.results * 1000) * 10 | round / 10) else "n/a" end)x less cpu per probe"
+		"ratio cpu:         \($bbcpu / ([$best.cpu_k, 1] | max) * 10
+			| round / 10)x less cpu per probe"
 	end' "$tmp/luna.steps"
 echo "load after:        $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine adds noise)"
