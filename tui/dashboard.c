@@ -170,9 +170,17 @@ open_screen(struct tui_dashboard *d, char *err, size_t errlen)
 		return -1;
 	}
 	d->screen = newterm(NULL, stdout, stdin);
+	if (d->screen == NULL && (term == NULL || *term == '\0')) {
+		snprintf(err, errlen,
+		    "cannot show the dashboard: TERM is not set "
+		    "(try TERM=xterm-256color, or --headless)");
+		return -1;
+	}
 	if (d->screen == NULL) {
-		snprintf(err, errlen, "cannot use terminal '%s'",
-		    term != NULL ? term : "");
+		snprintf(err, errlen,
+		    "cannot use terminal '%s': not in terminfo "
+		    "(check TERM, or try --headless)",
+		    term);
 		return -1;
 	}
 	set_term(d->screen);

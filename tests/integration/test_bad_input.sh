@@ -282,3 +282,20 @@ if grep -qE 'Sanitizer|runtime error' "$tmp/dash.err"; then
 	fail "TERM unset: sanitizer report: $(head -c 600 "$tmp/dash.err")"
 fi
 echo "ok: TERM unset: exit $code $(cat "$tmp/dash.err")"
+
+# TERM naming a terminal nobody knows: the same, naming the value.
+rm -f "$tmp/dash.status" "$tmp/dash.err"
+tmux -S "$sock" new-window \
+	"TERM=vt-nowhere '$LUNA' --mock-listen 127.0.0.1:0 2>'$tmp/dash.err'; \
+	echo \"exit=\$?\" >'$tmp/dash.status'; sleep 30"
+for _ in $(seq 50); do
+	[ -s "$tmp/dash.status" ] && break
+	sleep 0.1
+done
+grep -q "exit=2" "$tmp/dash.status" ||
+	fail "unknown TERM: $(cat "$tmp/dash.status" "$tmp/dash.err")"
+if [ "$(wc -l <"$tmp/dash.err")" -ne 1 ] ||
+    ! grep -q "'vt-nowhere'" "$tmp/dash.err"; then
+	fail "unknown TERM: not one line naming it: $(cat "$tmp/dash.err")"
+fi
+echo "ok: unknown TERM: $(cat "$tmp/dash.err")"
