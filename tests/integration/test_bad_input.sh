@@ -11,9 +11,11 @@ LUNA_SOURCE_DIR=${LUNA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # tmp, pids, fail and a cleanup on exit of what pids holds.
 # shellcheck source=tests/integration/probe_lib.sh
 . "$LUNA_SOURCE_DIR/tests/integration/probe_lib.sh"
-sock=$tmp/tmux.sock
 cleanup_all() {
-	tmux -S "$sock" kill-server 2>/dev/null || true
+	local s
+	for s in "$tmp"/tmux*.sock; do
+		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+	done
 	cleanup
 }
 trap cleanup_all EXIT
@@ -212,15 +214,41 @@ timeout 20 "$LUNA" probe --once "$mock/mock" >"$tmp/out" 2>"$tmp/err" ||
 	status=$?
 [ "$status" -eq 0 ] || fail "the same probe with stdout open: exit $status"
 
-# The dashboard in a terminal of 1x1 and with TERM unset: one line, no
-# crash. Only where the dashboard is in this build.
+# The dashboard in a terminal of 1x1, with TERM unset or unknown: one
+# line, no crash. Only where the dashboard is in this build.
 if ! command -v tmux >/dev/null; then
 	echo "skip: dashboard cases (no tmux)"
 	exit 0
 fi
-tmux -S "$sock" -f /dev/null new-session -d -x 80 -y 24 \
-	"'$LUNA' --mock-listen 127.0.0.1:0 2>'$tmp/dash.err'; \
-	echo \"exit=\$?\" >'$tmp/dash.status'; sleep 30"
+
+# dashboard [ENV...]: start `env ENV... luna` in a tmux server of its
+# own (a server just killed may still hold its socket); its stderr goes
+# to dash.err and its exit status to dash.status.
+nsessions=0
+dashboard() {
+	nsessions=$((nsessions + 1))
+	sock=$tmp/tmux$nsessions.sock
+	rm -f "$tmp/dash.status" "$tmp/dash.err"
+	tmux -S "$sock" -f /dev/null new-session -d -x 80 -y 24 \
+		"env $* '$LUNA' --mock-listen 127.0.0.1:0 2>'$tmp/dash.err'; \
+		echo \"exit=\$?\" >'$tmp/dash.status'; sleep 30"
+}
+
+# wait_exit: until the dashboard has exited (5 s at most); sets $code.
+wait_exit() {
+	for _ in $(seq 50); do
+		[ -s "$tmp/dash.status" ] && break
+		sleep 0.1
+	done
+	code=$(sed -n 's/^exit=//p' "$tmp/dash.status" 2>/dev/null)
+	if grep -qE 'Sanitizer|runtime error' "$tmp/dash.err"; then
+		fail "$1: sanitizer report: $(head -c 600 "$tmp/dash.err")"
+	fi
+	[ -n "$code" ] || fail "$1: luna did not exit"
+	[ "$code" -le 128 ] || fail "$1: died with status $code"
+}
+
+dashboard
 sleep 2
 if grep -q "not available in this build" "$tmp/dash.err" 2>/dev/null; then
 	echo "skip: dashboard cases (no dashboard in this build)"
@@ -229,11 +257,8 @@ fi
 tmux -S "$sock" kill-server 2>/dev/null || true
 
 # 1x1: the dashboard says the terminal is too small, or draws nothing,
-# but neither dies nor leaves a sanitizer report.
-rm -f "$tmp/dash.status" "$tmp/dash.err"
-tmux -S "$sock" -f /dev/null new-session -d -x 80 -y 24 \
-	"'$LUNA' --mock-listen 127.0.0.1:0 2>'$tmp/dash.err'; \
-	echo \"exit=\$?\" >'$tmp/dash.status'; sleep 30"
+# but neither dies nor leaves a sanitizer report, and quits on q.
+dashboard
 tmux -S "$sock" resize-window -x 1 -y 1 2>/dev/null ||
 	tmux -S "$sock" resize-pane -x 1 -y 1
 sleep 2
@@ -244,58 +269,24 @@ sleep 1
 	fail "1x1 terminal: the dashboard exited: $(cat "$tmp/dash.status" \
 		"$tmp/dash.err")"
 tmux -S "$sock" send-keys q
-for _ in $(seq 50); do
-	[ -s "$tmp/dash.status" ] && break
-	sleep 0.1
-done
-grep -q "exit=0" "$tmp/dash.status" ||
-	fail "1x1 terminal: quit gave $(cat "$tmp/dash.status" 2>/dev/null)"
-if grep -qE 'Sanitizer|runtime error' "$tmp/dash.err"; then
-	fail "1x1 terminal: sanitizer report: $(head -c 600 "$tmp/dash.err")"
-fi
+wait_exit "1x1 terminal"
+[ "$code" -eq 0 ] || fail "1x1 terminal: quit gave exit $code"
 echo "ok: dashboard survives a 1x1 terminal"
-tmux -S "$sock" kill-server 2>/dev/null || true
 
-# TERM unset on a terminal: a clear line, or a dashboard that works
-# anyway; never a crash.
-rm -f "$tmp/dash.status" "$tmp/dash.err"
-tmux -S "$sock" -f /dev/null new-session -d -x 80 -y 24 \
-	"env -u TERM '$LUNA' --mock-listen 127.0.0.1:0 2>'$tmp/dash.err'; \
-	echo \"exit=\$?\" >'$tmp/dash.status'; sleep 30"
-sleep 2
-[ -s "$tmp/dash.status" ] || tmux -S "$sock" send-keys q
-for _ in $(seq 50); do
-	[ -s "$tmp/dash.status" ] && break
-	sleep 0.1
-done
-code=$(sed -n 's/^exit=//p' "$tmp/dash.status")
-[ -n "$code" ] || fail "TERM unset: luna neither ran nor exited"
-[ "$code" -le 128 ] || fail "TERM unset: died with status $code"
-if [ "$code" -ne 0 ]; then
-	if [ "$(wc -l <"$tmp/dash.err")" -ne 1 ] ||
-	    ! grep -q TERM "$tmp/dash.err"; then
-		fail "TERM unset: exit $code without one line naming TERM: \
-$(cat "$tmp/dash.err")"
-	fi
+# TERM unset, and TERM naming a terminal nobody knows: exit 2 with one
+# line naming TERM or its value.
+said_one_line() {
+	[ "$(wc -l <"$tmp/dash.err")" -eq 1 ] && grep -qF -- "$1" "$tmp/dash.err"
+}
+dashboard -u TERM
+wait_exit "TERM unset"
+if [ "$code" -ne 2 ] || ! said_one_line TERM; then
+	fail "TERM unset: exit $code, said: $(cat "$tmp/dash.err")"
 fi
-if grep -qE 'Sanitizer|runtime error' "$tmp/dash.err"; then
-	fail "TERM unset: sanitizer report: $(head -c 600 "$tmp/dash.err")"
-fi
-echo "ok: TERM unset: exit $code $(cat "$tmp/dash.err")"
-
-# TERM naming a terminal nobody knows: the same, naming the value.
-rm -f "$tmp/dash.status" "$tmp/dash.err"
-tmux -S "$sock" new-window \
-	"TERM=vt-nowhere '$LUNA' --mock-listen 127.0.0.1:0 2>'$tmp/dash.err'; \
-	echo \"exit=\$?\" >'$tmp/dash.status'; sleep 30"
-for _ in $(seq 50); do
-	[ -s "$tmp/dash.status" ] && break
-	sleep 0.1
-done
-grep -q "exit=2" "$tmp/dash.status" ||
-	fail "unknown TERM: $(cat "$tmp/dash.status" "$tmp/dash.err")"
-if [ "$(wc -l <"$tmp/dash.err")" -ne 1 ] ||
-    ! grep -q "'vt-nowhere'" "$tmp/dash.err"; then
-	fail "unknown TERM: not one line naming it: $(cat "$tmp/dash.err")"
+echo "ok: TERM unset: $(cat "$tmp/dash.err")"
+dashboard TERM=vt-nowhere
+wait_exit "unknown TERM"
+if [ "$code" -ne 2 ] || ! said_one_line "'vt-nowhere'"; then
+	fail "unknown TERM: exit $code, said: $(cat "$tmp/dash.err")"
 fi
 echo "ok: unknown TERM: $(cat "$tmp/dash.err")"
