@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/commands.h"
 #include "common/parse.h"
@@ -105,6 +106,12 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 	}
 	if (a->nwords == 0)
 		return bad_usage("no command given"), -1;
+	if (strncasecmp(a->url, "http://", 7) != 0 &&
+	    strncasecmp(a->url, "https://", 8) != 0)
+		return bad_usage("bad mock URL '%s': expected http://host:port "
+		                 "or https://...",
+		           a->url),
+		       -1;
 	return 0;
 }
 

@@ -308,6 +308,11 @@ mix_check_total(const struct mock_behaviour *b, char *err, size_t errlen)
 		snprintf(err, errlen, "bad mix: the weights add up to 0");
 		return -1;
 	}
+	/* An infinite total would make every pick land on the last code. */
+	if (!isfinite(total)) {
+		snprintf(err, errlen, "bad mix: the weights add up to too much");
+		return -1;
+	}
 	return 0;
 }
 
@@ -367,6 +372,11 @@ mock_mix_parse(
 		}
 		if (mix_add(b, tok, weight, text, err, errlen) < 0)
 			return -1;
+	}
+	if (b->mix_len == 0) {
+		snprintf(err, errlen,
+		    "bad mix '%.40s': expected CODE[:WEIGHT],...", s);
+		return -1;
 	}
 	return mix_check_total(b, err, errlen);
 }

@@ -235,6 +235,21 @@ START_TEST(mix_parses_httpbin_style_lists)
 }
 END_TEST
 
+START_TEST(mix_without_a_code_or_with_an_endless_total_is_refused)
+{
+	struct mock_state *st = mock_state_create(1);
+	struct mock_behaviour b;
+
+	memset(&b, 0, sizeof b);
+	ck_assert_int_eq(mock_mix_parse(",", &b, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "','"));
+	ck_assert_int_eq(
+	    apply(st, "{\"mix\": {\"503\": 1e308, \"200\": 1e308}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "mix"));
+	mock_state_destroy(st);
+}
+END_TEST
+
 START_TEST(history_keeps_the_last_changes_in_order)
 {
 	struct mock_state *st = mock_state_create(1);
@@ -357,6 +372,7 @@ START_TEST(control_answers_405_with_allow)
 	ck_assert_str_eq(rep.allow, "POST");
 	cJSON_free(rep.body);
 	expect(c, "GET", "/control/nope", NULL, NULL, 404, "error");
+	expect(c, "", "/control", NULL, NULL, 405, "not allowed");
 	mock_control_destroy(c);
 	mock_state_destroy(st);
 }
@@ -588,6 +604,8 @@ mockserver_suite(void)
 	tcase_add_test(state, same_seed_gives_same_sequence);
 	tcase_add_test(state, jitter_stays_within_its_bounds);
 	tcase_add_test(state, mix_parses_httpbin_style_lists);
+	tcase_add_test(
+	    state, mix_without_a_code_or_with_an_endless_total_is_refused);
 	tcase_add_test(state, history_keeps_the_last_changes_in_order);
 	tcase_add_test(state, concurrent_changes_never_leave_a_mixed_state);
 	tcase_add_test(ctl, control_answers_405_with_allow);
