@@ -530,19 +530,149 @@ field_max_body(
 	return 0;
 }
 
+/*
+ * What a body_regex may cost. glibc's matcher is linear without
+ * back-references and exponential with them; counted repetition
+ * ("a{1,255}") is expanded into copies at compile time, so nested
+ * counts multiply. POSIX promises counts up to 255 only.
+ */
+#define REGEX_COUNT_MAX 255
+#define REGEX_SIZE_MAX  10000
+#define REGEX_DEPTH_MAX 64
+
+/* Skip the bracket expression opening at P; returns its last char. */
+static const char *
+regex_skip_bracket(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0' && *p != ']'; p++)
+		if (*p == '[' && p[1] != '\0' && strchr(":.=", p[1]) != NULL)
+			p = strchr(p + 2, ']') ? strchr(p + 2, ']') : p + 1;
+	return *p == '\0' ? p - 1 : p;
+}
+
+/* The count of "{m}", "{m,}" or "{m,n}" at P (the larger bound), or -1. */
+static long
+regex_count(const char *p, const char **end)
+{
+	char *e;
+	long m, n;
+
+	if (*p != '{' || !isdigit((unsigned char)p[1]))
+		return -1;
+	m = strtol(p + 1, &e, 10);
+	n = m;
+	if (*e == ',' && isdigit((unsigned char)e[1]))
+		n = strtol(e + 1, &e, 10);
+	else if (*e == ',')
+		e++;
+	if (*e != '}')
+		return -1;
+	*end = e;
+	return n > m ? n : m;
+}
+
+/*
+ * Refuse what would make matching or compiling unbounded: a
+ * back-reference, a count over 255, or counts that expand the pattern
+ * beyond REGEX_SIZE_MAX. Returns 0, or -1 with the reason in WHY.
+ */
+static int
+regex_check_cost(const char *re, char *why, size_t len)
+{
+	size_t size[REGEX_DEPTH_MAX + 1] = {0}, last = 0, depth = 0;
+	const char *p, *end;
+	long count;
+
+	for (p = re; *p != '\0'; p++) {
+		if ((count = regex_count(p, &end)) >= 0) {
+			if (count > REGEX_COUNT_MAX) {
+				snprintf(why, len, "count %ld over %d", count,
+				    REGEX_COUNT_MAX);
+				return -1;
+			}
+			size[depth] +=
+			    last * (size_t)(count > 0 ? count - 1 : 0);
+			last *= (size_t)count;
+			p = end;
+		} else if (*p == '(') {
+			if (++depth > REGEX_DEPTH_MAX) {
+				snprintf(why, len, "groups nested over %d deep",
+				    REGEX_DEPTH_MAX);
+				return -1;
+			}
+			size[depth] = 0;
+			continue;
+		} else if (*p == ')' && depth > 0) {
+			last = size[depth--] + 1;
+			size[depth] += last;
+		} else if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
+			snprintf(why, len,
+			    "back-reference '\\%c' not supported: it can "
+			    "take exponential time",
+			    p[1]);
+			return -1;
+		} else if (*p == '\\' || *p == '[' || !strchr("*+?|", *p)) {
+			p = *p == '[' ? regex_skip_bracket(p)
+			              : p + (*p == '\\' && p[1] != '\0');
+			last = 1;
+			size[depth] += last;
+		}
+		if (size[depth] > REGEX_SIZE_MAX) {
+			snprintf(why, len,
+			    "counted repetition expands it over %d steps",
+			    REGEX_SIZE_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Compile RE for a search anywhere in the body. glibc tries each start
+ * position in turn, which is quadratic on a long body; "^.*(RE)" is one
+ * pass. RE compiles alone first, so its own errors are reported and
+ * its parentheses are known to balance.
+ */
+static int
+regex_compile(regex_t *out, const char *re, char *why, size_t len)
+{
+	char *wrapped;
+	int rc;
+
+	if ((rc = regcomp(out, re, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, out, why, len);
+		return -1;
+	}
+	regfree(out);
+	wrapped = xmalloc(strlen(re) + 6);
+	sprintf(wrapped, "^.*(%s)", re);
+	rc = regcomp(out, wrapped, REG_EXTENDED | REG_NOSUB);
+	free(wrapped);
+	if (rc != 0) {
+		regerror(rc, out, why, len);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 field_regex(const struct field_ctx *c, struct probe_target *t)
 {
 	char why[160], msg[240];
-	int rc;
 
 	if (t->body_regex == NULL)
 		return 0;
+	if (*t->body_regex == '\0')
+		return field_error(c, "body_regex", "empty regex");
 	t->body_regex_compiled = xmalloc(sizeof(regex_t));
-	rc = regcomp(
-	    t->body_regex_compiled, t->body_regex, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		regerror(rc, t->body_regex_compiled, why, sizeof why);
+	if (regex_check_cost(t->body_regex, why, sizeof why) < 0 ||
+	    regex_compile(
+	        t->body_regex_compiled, t->body_regex, why, sizeof why) < 0) {
 		free(t->body_regex_compiled);
 		t->body_regex_compiled = NULL;
 		snprintf(

@@ -118,6 +118,10 @@ bad_config string '"just a string"' @ "config that is a JSON string"
 # A key given twice once leaked the first value (seen under ASan).
 bad_config twice '{"fail_threshold": 5, "fail_threshold": 4, "interval": "5x"}' \
 	"'5x'" "config with a key given twice"
+# A back-reference in body_regex could take exponential time on the
+# probe thread: refused when the file is read.
+bad_config backref "[{$t, \"body_regex\": \"(a*)*\\\\\\\\1b\"}]" \
+	"targets[0].body_regex" "config with a regex back-reference"
 run probe --once --config "$tmp/missing.json"
 expect 2 "$tmp/missing.json" "config that does not exist"
 
