@@ -75,7 +75,7 @@ status_heartbeat(void *arg)
 {
 	struct probe_engine *e = atomic_load(&((struct headless *)arg)->engine);
 
-	/* Starting or draining: nothing is stalled. */
+	/* Before the engine starts or once it stops: nothing is stalled. */
 	return e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
 }
 
