@@ -389,6 +389,9 @@ file_value(struct sources *src, size_t i, const cJSON *v, const char *path,
 {
 	char num[64];
 
+	/* A key given twice: the last one wins, the first one's text goes. */
+	free(src->owned[i]);
+	src->owned[i] = NULL;
 	if (cJSON_IsString(v)) {
 		src->value[i] = v->valuestring;
 	} else if (cJSON_IsNumber(v)) {

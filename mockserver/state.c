@@ -93,6 +93,8 @@ behaviour_free(struct mock_behaviour *b)
 
 	if (b == NULL)
 		return;
+	if (atomic_load(&b->prepared) != NULL && b->prepared_free != NULL)
+		b->prepared_free(atomic_load(&b->prepared));
 	free(b->body);
 	for (i = 0; i < b->nheaders; i++) {
 		free(b->headers[i].name);
@@ -142,6 +144,8 @@ behaviour_copy(const struct mock_behaviour *src)
 	b->body = src->body != NULL ? xstrdup(src->body) : NULL;
 	headers_copy(b, src);
 	atomic_init(&b->refs, 1);
+	atomic_init(&b->prepared, NULL);
+	b->prepared_free = NULL;
 	return b;
 }
 
@@ -282,6 +286,11 @@ mix_check_total(const struct mock_behaviour *b, char *err, size_t errlen)
 		snprintf(err, errlen, "bad mix: the weights add up to 0");
 		return -1;
 	}
+	/* An infinite total would make every pick land on the last code. */
+	if (!isfinite(total)) {
+		snprintf(err, errlen, "bad mix: the weights add up to too much");
+		return -1;
+	}
 	return 0;
 }
 
@@ -349,6 +358,11 @@ mock_mix_parse(
 		}
 		if (mix_add(b, tok, weight, err, errlen) < 0)
 			return -1;
+	}
+	if (b->mix_len == 0) {
+		snprintf(err, errlen,
+		    "bad mix '%.40s': expected CODE[:WEIGHT],...", s);
+		return -1;
 	}
 	return mix_check_total(b, err, errlen);
 }

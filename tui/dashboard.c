@@ -22,6 +22,7 @@
 #include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/table.h"
+#include "tui/terminal.h"
 
 #define FRAME_MS   100   /* at most ten frames a second */
 #define MESSAGE_MS 3000  /* how long a footer message stays */
@@ -169,10 +170,20 @@ open_screen(struct tui_dashboard *d, char *err, size_t errlen)
 		    "terminal (try --headless)");
 		return -1;
 	}
-	d->screen = newterm(NULL, stdout, stdin);
+	if (term == NULL || *term == '\0') {
+		snprintf(err, errlen,
+		    "cannot show the dashboard: TERM is not set "
+		    "(try TERM=xterm-256color, or --headless)");
+		return -1;
+	}
+	/* Asked first: a newterm that fails keeps memory it never frees. */
+	d->screen =
+	    tui_terminal_known(term) ? newterm(NULL, stdout, stdin) : NULL;
 	if (d->screen == NULL) {
-		snprintf(err, errlen, "cannot use terminal '%s'",
-		    term != NULL ? term : "");
+		snprintf(err, errlen,
+		    "cannot use terminal '%s': not in terminfo "
+		    "(check TERM, or try --headless)",
+		    term);
 		return -1;
 	}
 	set_term(d->screen);
@@ -592,9 +603,11 @@ tui_dashboard_run(struct tui_dashboard *d, struct probe_engine *engine,
 	}
 	timeout(0);
 	run_loop(d);
+
+	/* The terminal first: a remote mock may keep the worker a while. */
+	close_screen(d);
 	tui_control_stop(d->control);
 	d->control = NULL;
-	close_screen(d);
 	release_signals(old);
 	return 0;
 }
