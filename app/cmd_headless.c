@@ -75,7 +75,7 @@ status_heartbeat(void *arg)
 {
 	struct probe_engine *e = atomic_load(&((struct headless *)arg)->engine);
 
-	/* Starting or draining: nothing is stalled. */
+	/* Before the engine starts or once it stops: nothing is stalled. */
 	return e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
 }
 
@@ -321,7 +321,12 @@ run(struct headless *h, const sigset_t *set)
 	t0 = clock_mono_ms();
 	status_stop(h->status);
 	h->status = NULL;
-	/* Stop scheduling; probes in flight finish or time out first. */
+	/*
+	 * Stop scheduling; probes in flight finish or time out first.
+	 * XXX: a line blocked on a stdout nobody reads holds the drain
+	 * until it is written: no line is dropped, but ECS then kills the
+	 * task at its StopTimeout.
+	 */
 	e = atomic_exchange(&h->engine, NULL);
 	h->skipped = probe_engine_skipped(e);
 	probe_engine_stop(e);
