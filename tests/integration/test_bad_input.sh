@@ -14,7 +14,7 @@ LUNA_SOURCE_DIR=${LUNA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cleanup_all() {
 	local s
 	for s in "$tmp"/tmux*.sock; do
-		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+		tmux -S "$s" kill-server 2>/dev/null || true
 	done
 	cleanup
 }
@@ -59,6 +59,14 @@ run ctl --bogus
 expect 2 "'--bogus'" "ctl: unknown flag"
 run bogus
 expect 2 "'bogus'" "unknown command"
+run --headless --bogus
+headless=yes
+if grep -q "not available in this build" "$tmp/err"; then
+	headless=no
+	echo "skip: headless cases (no headless mode in this build)"
+else
+	expect 2 "'--bogus'" "headless: unknown flag"
+fi
 run probe --once --interval
 expect 2 "'--interval'" "flag without its value"
 
@@ -185,6 +193,14 @@ port=$(cat "$tmp/port")
 run mock --listen "127.0.0.1:$port"
 expect 1 "'127.0.0.1:$port'" "mock on a port in use"
 grep -q "in use" "$tmp/err" || fail "port in use: cause not given"
+if [ "$headless" = yes ]; then
+	run --headless --mock-listen 127.0.0.1:0 \
+		--status-listen "127.0.0.1:$port"
+	[ "$status" -eq 1 ] || [ "$status" -eq 2 ] ||
+		fail "headless, status port in use: exit $status"
+	expect "$status" "'127.0.0.1:$port'" \
+		"headless with its status port in use"
+fi
 run mock --listen "127.0.0.1:99999"
 expect 2 "'127.0.0.1:99999'" "mock on a port out of range"
 
