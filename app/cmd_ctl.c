@@ -45,8 +45,9 @@ usage(FILE *out)
 	    "options:\n"
 	    "  --endpoint NAME        change /mock/NAME instead of /mock\n"
 	    "  --url URL              the mock [LUNA_MOCK_URL, " CTL_URL_DEFAULT
-	    "]\n\n"
-	    "LUNA_CONTROL_TOKEN is sent as the bearer token when set.\n"
+	    "]\n"
+	    "                         (--mock-url is the same)\n"
+	    "  --control-token TOKEN  bearer token [LUNA_CONTROL_TOKEN]\n\n"
 	    "Exit status: 0 done, 1 refused or unreachable, 2 bad usage.\n");
 }
 
@@ -82,10 +83,19 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 			a->endpoint = argv[++i];
 		else if (strncmp(argv[i], "--endpoint=", 11) == 0)
 			a->endpoint = argv[i] + 11;
-		else if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
+		else if ((strcmp(argv[i], "--url") == 0 ||
+		             strcmp(argv[i], "--mock-url") == 0) &&
+		         i + 1 < argc)
 			a->url = argv[++i];
 		else if (strncmp(argv[i], "--url=", 6) == 0)
 			a->url = argv[i] + 6;
+		else if (strncmp(argv[i], "--mock-url=", 11) == 0)
+			a->url = argv[i] + 11;
+		else if (strcmp(argv[i], "--control-token") == 0 &&
+		         i + 1 < argc)
+			a->token = argv[++i];
+		else if (strncmp(argv[i], "--control-token=", 16) == 0)
+			a->token = argv[i] + 16;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
 			return bad_usage("unknown option '%s'", argv[i]), -1;
 		else if (a->nwords == 4)

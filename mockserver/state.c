@@ -93,6 +93,8 @@ behaviour_free(struct mock_behaviour *b)
 
 	if (b == NULL)
 		return;
+	if (atomic_load(&b->prepared) != NULL && b->prepared_free != NULL)
+		b->prepared_free(atomic_load(&b->prepared));
 	free(b->body);
 	for (i = 0; i < b->nheaders; i++) {
 		free(b->headers[i].name);
@@ -142,6 +144,8 @@ behaviour_copy(const struct mock_behaviour *src)
 	b->body = src->body != NULL ? xstrdup(src->body) : NULL;
 	headers_copy(b, src);
 	atomic_init(&b->refs, 1);
+	atomic_init(&b->prepared, NULL);
+	b->prepared_free = NULL;
 	return b;
 }
 

@@ -50,6 +50,9 @@ struct mock_behaviour {
 	struct mock_header headers[MOCK_HEADERS_MAX];
 	unsigned long change; /* id of the change that made it */
 	atomic_uint refs;
+	/* A reply the server prepared once for this record, and its free. */
+	_Atomic(void *) prepared;
+	void (*prepared_free)(void *);
 };
 
 struct mock_state;

@@ -1,6 +1,8 @@
+#!/usr/bin/env bash
 # The mock endpoint as real clients see it: statuses, mixes, latency,
 # bodies, named endpoints, httpbin-style paths, keep-alive, and each
 # fault with the error curl gives for it.
+# shellcheck source=tests/integration/mock_lib.sh
 . "$(dirname "$0")/mock_lib.sh"
 
 start_mock main --listen 127.0.0.1:0
@@ -144,15 +146,26 @@ sleep 1
 held=$(ss -Htn state established "( sport = :$port )" | wc -l)
 check "hung connections released once clients leave" 0 "$held"
 
-# --- stop: SIGTERM with a request still hung ---
+# --- stop: SIGTERM with one request hung and 300 delayed ---
 curl -s -m 10 -o /dev/null "$URL/mock" &
 pids+=($!)
 sleep 0.3
+put '{"fault": "none", "latency_ms": 5000}' >/dev/null
+python3 "$(dirname "$0")/concurrent.py" "$port" 300 /mock >/dev/null 2>&1 &
+pids+=($!)
+sleep 0.5
+stop_start=$(date +%s%N)
 kill -TERM "$PID"
 rc=0
 wait "$PID" || rc=$?
-check "SIGTERM: exit 0 with a hung request" 0 "$rc"
-check_has "stop line" '"event":"stop","reason":"SIGTERM"' \
+stop_ms=$((($(date +%s%N) - stop_start) / 1000000))
+if [ "$stop_ms" -lt 2000 ]; then
+	ok "stopped in $stop_ms ms with requests held"
+else
+	fail "stopping took $stop_ms ms"
+fi
+check "SIGTERM: exit 0 with requests held" 0 "$rc"
+check_has "stop line" '"event":"stop","reason":"signal","signal":"SIGTERM"' \
 	"$(tail -n 3 "$tmp/main.log")"
 
 finish
