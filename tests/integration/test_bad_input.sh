@@ -229,6 +229,17 @@ status=0
 timeout 20 "$LUNA" probe --once "$mock/mock" >"$tmp/out" 2>"$tmp/err" ||
 	status=$?
 [ "$status" -eq 0 ] || fail "the same probe with stdout open: exit $status"
+if [ "$headless" = yes ]; then
+	"$LUNA" --headless --mock-listen 127.0.0.1:0 \
+		--status-listen 127.0.0.1:0 >&- 2>"$tmp/err" &
+	hpid=$!
+	pids+=("$hpid")
+	sleep 2
+	kill -TERM "$hpid" 2>/dev/null || true
+	status=0
+	wait "$hpid" || status=$?
+	expect 1 "stdout" "headless with stdout closed"
+fi
 
 # The dashboard in a terminal of 1x1, with TERM unset or unknown: one
 # line, no crash. Only where the dashboard is in this build.
