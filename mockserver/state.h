@@ -88,6 +88,12 @@ const struct mock_behaviour *mock_state_get(
 /* Drop a reference from mock_state_get; NULL does nothing. */
 void mock_behaviour_release(const struct mock_behaviour *b);
 
+/*
+ * Restart the random sequence from SEED, so a scenario's mixes play the
+ * same way twice. Any thread.
+ */
+void mock_state_seed(struct mock_state *st, uint64_t seed);
+
 /* A pseudo-random number from the state's seeded sequence. Any thread. */
 uint64_t mock_state_random(struct mock_state *st);
 

@@ -101,13 +101,17 @@ start_mockoon() {
 	local dir=${XDG_CACHE_HOME:-$HOME/.cache}/luna-bench/mockoon
 	local cli=$dir/node_modules/.bin/mockoon-cli
 	local id=5b1b4f2a-0000-4000-8000-00000000000
+	mockoon_why="LUNA_BENCH_MOCKOON=0"
 	[ "${LUNA_BENCH_MOCKOON:-1}" != 0 ] || return 1
+	mockoon_why="no npm"
 	command -v npm >/dev/null || return 1
+	mockoon_why="npm could not install its CLI"
 	if [ ! -x "$cli" ]; then
 		mkdir -p "$dir"
 		(cd "$dir" && timeout 300 npm install --no-audit --no-fund \
 			@mockoon/cli@9.9.0 >"$tmp/npm.log" 2>&1) || return 1
 	fi
+	mockoon_why="its CLI did not start"
 	mockoon_port=$(free_port)
 	cat >"$tmp/mockoon.json" <<JSON
 {"uuid": "${id}1", "lastMigration": 32, "name": "bench",
@@ -152,7 +156,7 @@ awk -v base="$nginx_rps" '{
 	    $1, $2, $3, $2 / base
 }' "$tmp/table"
 [ "$mockoon" = yes ] ||
-	echo "  mockoon              not run (npm could not install its CLI)"
+	echo "  mockoon              not run ($mockoon_why)"
 
 # --- 1 s latency, 2,000 connections: held by suspension, not threads ---
 curl -s -m 5 -X PUT -d '{"latency_ms": 1000}' "$mock_url/control" >/dev/null

@@ -14,6 +14,9 @@ LUNA_SOURCE_DIR=${LUNA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cleanup_all() {
 	local s
 	for s in "$tmp"/tmux*.sock; do
+		# The dashboard may have quit already: that is no failure,
+		# and the cleanup below must run whatever happens here.
+		[ -S "$s" ] || continue
 		tmux -S "$s" kill-server 2>/dev/null || true
 	done
 	cleanup

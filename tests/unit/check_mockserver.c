@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "mockserver/client.h"
@@ -80,6 +81,7 @@ START_TEST(bad_changes_are_refused_naming_the_field)
 	    {"{\"fault\": 3}", "fault"},
 	    {"{\"mix\": {\"503\": \"x\"}}", "mix weight"},
 	    {"{\"mix\": {\"503\": -1}}", "mix weight"},
+	    {"{\"mix\": {\"503\": 1e308, \"200\": 1e308}}", "mix weight"},
 	    {"{\"mix\": {\"abc\": 1}}", "mix code"},
 	    {"{\"mix\": {\"503\": 0}}", "mix"},
 	    {"{\"mix\": [503]}", "mix"},
@@ -180,6 +182,13 @@ START_TEST(same_seed_gives_same_sequence)
 
 	for (i = 0; i < 100; i++)
 		ck_assert_uint_eq(mock_state_random(a), mock_state_random(b));
+	mock_state_random(a);
+	mock_state_seed(a, 9);
+	mock_state_seed(b, 9);
+	for (i = 0; i < 100; i++)
+		ck_assert_uint_eq(mock_state_random(a), mock_state_random(b));
+	mock_state_seed(b, 10);
+	ck_assert_uint_ne(mock_state_random(a), mock_state_random(b));
 	mock_state_destroy(a);
 	mock_state_destroy(b);
 }
@@ -549,9 +558,27 @@ START_TEST(server_counts_replies_by_status_and_faults_apart)
 }
 END_TEST
 
+/* A loopback port nothing listens on: one the kernel just gave back. */
+static int
+closed_port(void)
+{
+	struct listen_addr a;
+	int fd, port;
+
+	ck_assert_int_eq(listen_parse("127.0.0.1:0", &a, err, sizeof err), 0);
+	fd = listen_open(&a, false, &port, err, sizeof err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return port;
+}
+
 START_TEST(remote_client_reports_an_unreachable_mock)
 {
-	struct mock_client *c = mock_client_remote("http://127.0.0.1:1", NULL);
+	struct mock_client *c;
+	char url[64];
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", closed_port());
+	c = mock_client_remote(url, NULL);
 
 	ck_assert_ptr_null(mock_client_get(c, 0, err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, "cannot reach"));
