@@ -245,6 +245,15 @@ status=0
 timeout 20 "$LUNA" probe --once "$mock/mock" >/dev/full 2>"$tmp/err" ||
 	status=$?
 expect 1 "stdout" "probe with stdout full"
+# In a loop too: luna stops rather than probe for nobody, and says so.
+status=0
+timeout 20 "$LUNA" probe --interval 100ms "$mock/mock" >/dev/full \
+	2>"$tmp/err" || status=$?
+expect 1 "cannot write to stdout" "probe loop with stdout full"
+status=0
+timeout 20 "$LUNA" probe --interval 100ms "$mock/mock" >&- 2>"$tmp/err" ||
+	status=$?
+expect 1 "cannot write to stdout" "probe loop with stdout closed"
 status=0
 timeout 20 "$LUNA" --version >&- 2>"$tmp/err" || status=$?
 expect 1 "stdout" "version with stdout closed"
