@@ -230,6 +230,7 @@ target_free(struct probe_target *t)
 
 	free(t->name);
 	free(t->url);
+	free(t->display_url);
 	free(t->method);
 	for (h = t->headers; h != NULL && *h != NULL; h++)
 		free(*h);
@@ -350,6 +351,32 @@ out:
 	return rc;
 }
 
+/* URL with the password of its userinfo as "***"; caller frees. */
+static char *
+redact_url(const char *url)
+{
+	const char *host = strstr(url, "://"), *at = NULL, *colon, *p;
+	char *out;
+
+	host = host != NULL ? host + 3 : url;
+	/* The userinfo ends at the authority's last '@'. */
+	for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+		if (*p == '@')
+			at = p;
+	colon = at != NULL ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (colon == NULL)
+		return xstrdup(url);
+	out = xmalloc(strlen(url) + 4);
+	sprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	return out;
+}
+
+const char *
+probe_target_display_url(const struct probe_target *t)
+{
+	return t->display_url != NULL ? t->display_url : t->url;
+}
+
 /* Append a target for URL with the defaults; NAME NULL picks one. */
 static struct probe_target *
 target_append(struct probe_target_list *list, const char *name, const char *url,
@@ -379,6 +406,7 @@ target_append(struct probe_target_list *list, const char *name, const char *url,
 	memset(t, 0, sizeof *t);
 	t->name = xstrdup(name != NULL ? name : unique);
 	t->url = xstrdup(url);
+	t->display_url = redact_url(url);
 	t->method = xstrdup(d->method);
 	t->headers = xcalloc(1, sizeof *t->headers);
 	t->interval_ms = d->interval_ms;

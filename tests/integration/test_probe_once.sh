@@ -65,4 +65,14 @@ LUNA_TARGETS="a=$BASE/status/500" probe_once "$out" "c=$BASE/status/200"
 expect_status 0 "arguments win over LUNA_TARGETS"
 check "$out" '[.[] | select(.event == "probe") | .target] == ["c"]' \
 	"only the command line's targets"
+# A password in a target URL is sent, but never logged.
+out="$tmp/secret.json"
+probe_once "$out" "http://probe:s3cret@127.0.0.1:$PORT/status/200"
+expect_status 0 "URL with a password"
+! grep -q s3cret "$out" || fail "password logged: $(grep s3cret "$out")"
+check "$out" 'map(select(.event == "probe"))[0].url ==
+	"http://probe:***@127.0.0.1:'"$PORT"'/status/200" and
+	.[0].targets[0].url == "http://probe:***@127.0.0.1:'"$PORT"'/status/200"' \
+	"password shown as ***"
+
 echo "ok: probe --once"

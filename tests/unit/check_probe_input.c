@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "probe/check.h"
+#include "probe/output.h"
 #include "probe/target.h"
 
 static char err[512];
@@ -238,6 +239,35 @@ START_TEST(config_empty_name_is_said_in_config_terms)
 }
 END_TEST
 
+START_TEST(url_passwords_are_hidden_in_what_is_shown)
+{
+	static const char *const cases[][2] = {
+	    {"http://user:s3cret@a/h", "http://user:***@a/h"},
+	    {"https://u:p%40w@a:8443/", "https://u:***@a:8443/"},
+	    {"http://user@a/", "http://user@a/"},
+	    {"http://a/p?x=u:p@z", "http://a/p?x=u:p@z"},
+	};
+	struct probe_target_list l = {0};
+	struct probe_result r = {0};
+	cJSON *j;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ck_assert_int_eq(parse_list(&l, cases[i][0]), 0);
+		ck_assert_str_eq(
+		    probe_target_display_url(&l.items[0]), cases[i][1]);
+		ck_assert_str_eq(l.items[0].url, cases[i][0]);
+		probe_targets_clear(&l);
+	}
+	parse_list(&l, "http://user:s3cret@a/h");
+	j = probe_output_result_json(&l.items[0], &r);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(j, "url")->valuestring, "http://user:***@a/h");
+	cJSON_Delete(j);
+	probe_targets_clear(&l);
+}
+END_TEST
+
 static Suite *
 probe_input_suite(void)
 {
@@ -255,6 +285,7 @@ probe_input_suite(void)
 	    config, list_white_space_inside_a_url_is_refused_not_cut);
 	tcase_add_test(config, url_without_a_host_is_refused);
 	tcase_add_test(config, default_name_is_cut_on_a_utf8_boundary);
+	tcase_add_test(config, url_passwords_are_hidden_in_what_is_shown);
 	suite_add_tcase(s, config);
 	return s;
 }
