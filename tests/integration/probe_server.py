@@ -121,6 +121,10 @@ def handle(conn):
         pass
     elif word == "loop":
         reply(conn, 302, b"", ["Location: /loop"])
+    elif word == "to":
+        # /to/PORT/PATH: a redirect to PATH on another loopback port.
+        port, _, rest = arg.partition("/")
+        reply(conn, 302, b"", [f"Location: http://127.0.0.1:{port}/{rest}"])
     elif word == "large":
         large(conn, int(arg))
     elif word == "truncate":
