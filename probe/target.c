@@ -2,10 +2,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -986,41 +989,123 @@ probe_targets_parse_json(struct probe_target_list *list, const cJSON *array,
 	return 0;
 }
 
-/* Read all of PATH into a NUL-terminated buffer; caller frees. */
-static char *
-read_file(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 4096, n;
-	char *buf;
+/* A config file larger than this is a mistake, not a list of targets. */
+#define CONFIG_MAX_BYTES (4 << 20)
 
-	if (f == NULL) {
+/* Open PATH if it is a regular file of a sane size; -1 and ERR if not. */
+static int
+open_config(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(err, errlen, "cannot read config '%s': %s", path,
 		    strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "cannot read config '%s': %s", path,
+		    S_ISDIR(st.st_mode) ? "a directory, not a file"
+		                        : "not a regular file");
+	} else if (st.st_size > CONFIG_MAX_BYTES) {
+		snprintf(err, errlen,
+		    "cannot read config '%s': %lld bytes, over the %d MiB "
+		    "limit",
+		    path, (long long)st.st_size, CONFIG_MAX_BYTES >> 20);
+	} else {
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Read all of PATH into a NUL-terminated buffer; caller frees. */
+static char *
+read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	char *buf = xmalloc(CONFIG_MAX_BYTES + 2);
+	int fd = open_config(path, err, errlen);
+	ssize_t n = 0;
+
+	*len = 0;
+	while (fd >= 0 && *len <= CONFIG_MAX_BYTES &&
+	       (n = read(fd, buf + *len, CONFIG_MAX_BYTES + 1 - *len)) > 0)
+		*len += (size_t)n;
+	if (fd >= 0 && n < 0)
+		snprintf(err, errlen, "cannot read config '%s': %s", path,
+		    strerror(errno));
+	else if (*len > CONFIG_MAX_BYTES)
+		snprintf(err, errlen,
+		    "cannot read config '%s': over the %d MiB limit", path,
+		    CONFIG_MAX_BYTES >> 20);
+	if (fd >= 0)
+		close(fd);
+	if (fd < 0 || n < 0 || *len > CONFIG_MAX_BYTES) {
+		free(buf);
 		return NULL;
 	}
-	buf = xmalloc(cap);
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	fclose(f);
+	buf[*len] = '\0';
 	return buf;
+}
+
+/*
+ * Walk the JSON TEXT up to STOP: the nesting depth there goes in
+ * *DEPTH; returns the offset of the first NUL, raw or written \u0000
+ * in a string (cJSON would cut the string there), or -1.
+ */
+static long
+scan_json(const char *text, size_t stop, int *depth)
+{
+	bool in_string = false;
+	size_t i;
+
+	*depth = 0;
+	for (i = 0; i < stop; i++) {
+		if (text[i] == '\0')
+			return (long)i;
+		if (in_string && text[i] == '\\') {
+			if (strncmp(text + i + 1, "u0000", 5) == 0)
+				return (long)i;
+			i += text[i + 1] != '\0';
+		} else if (text[i] == '"') {
+			in_string = !in_string;
+		} else if (!in_string && strchr("[{", text[i]) != NULL) {
+			++*depth;
+		} else if (!in_string && strchr("]}", text[i]) != NULL) {
+			--*depth;
+		}
+	}
+	return -1;
 }
 
 cJSON *
 probe_targets_read_config(const char *path, char *err, size_t errlen)
 {
 	const char *end = NULL;
+	size_t len;
+	long nul;
 	char *text;
 	cJSON *root;
+	int depth;
 
-	if ((text = read_file(path, err, errlen)) == NULL)
+	if ((text = read_file(path, &len, err, errlen)) == NULL)
 		return NULL;
+	if ((nul = scan_json(text, len, &depth)) >= 0) {
+		snprintf(err, errlen,
+		    "bad config '%s': a NUL character at byte %ld", path, nul);
+		free(text);
+		return NULL;
+	}
 	root = cJSON_ParseWithOpts(text, &end, 1);
-	if (root == NULL)
+	if (root == NULL && end != NULL)
+		scan_json(text, (size_t)(end - text), &depth);
+	if (root == NULL && depth >= CJSON_NESTING_LIMIT)
+		snprintf(err, errlen,
+		    "bad config '%s': nested over %d levels deep at byte %td",
+		    path, CJSON_NESTING_LIMIT, end - text);
+	else if (root == NULL)
 		snprintf(err, errlen,
 		    "bad config '%s': invalid JSON at "
 		    "byte %td",

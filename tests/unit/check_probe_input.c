@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probe/check.h"
@@ -268,6 +269,61 @@ START_TEST(url_passwords_are_hidden_in_what_is_shown)
 }
 END_TEST
 
+/* read_config on PATH fails, saying WORDS. */
+static void
+assert_unreadable(const char *path, const char *words)
+{
+	cJSON *root = probe_targets_read_config(path, err, sizeof err);
+
+	ck_assert_ptr_null(root);
+	ck_assert_msg(
+	    strstr(err, words) != NULL, "'%s' not in: %s", words, err);
+}
+
+START_TEST(config_that_is_no_regular_file_is_refused_at_once)
+{
+	char dir[] = "/tmp/check_probe_input_XXXXXX", fifo[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	/* A FIFO with no writer once blocked here for ever. */
+	assert_unreadable(fifo, "not a regular file");
+	assert_unreadable(dir, "a directory, not a file");
+	assert_unreadable("/dev/zero", "not a regular file");
+	unlink(fifo);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(config_too_large_deep_or_with_nul_says_so)
+{
+	struct probe_target_list l = {0};
+	size_t n = 5 << 20;
+	char *big = malloc(n + 1);
+
+	memset(big, ' ', n);
+	big[n] = '\0';
+	ck_assert_int_eq(load(&l, big), -1);
+	ck_assert_ptr_nonnull(strstr(err, "over the 4 MiB limit"));
+	memset(big, '[', 1200);
+	memset(big + 1200, ']', 1200);
+	big[2400] = '\0';
+	ck_assert_int_eq(load(&l, big), -1);
+	ck_assert_ptr_nonnull(strstr(err, "nested over 1000 levels deep"));
+	free(big);
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://a/\", \"name\": \"a\\u0000b\"}]"),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "a NUL character at byte 32"));
+	ck_assert_int_eq(load(&l, "[{\"url\": \"http://a/\", \"name\": "
+	                          "\"a\\\\u0000b\"}]"),
+	    0);
+	ck_assert_str_eq(l.items[0].name, "a\\u0000b");
+	probe_targets_clear(&l);
+}
+END_TEST
+
 static Suite *
 probe_input_suite(void)
 {
@@ -286,6 +342,9 @@ probe_input_suite(void)
 	tcase_add_test(config, url_without_a_host_is_refused);
 	tcase_add_test(config, default_name_is_cut_on_a_utf8_boundary);
 	tcase_add_test(config, url_passwords_are_hidden_in_what_is_shown);
+	tcase_add_test(
+	    config, config_that_is_no_regular_file_is_refused_at_once);
+	tcase_add_test(config, config_too_large_deep_or_with_nul_says_so);
 	suite_add_tcase(s, config);
 	return s;
 }
