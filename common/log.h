@@ -7,6 +7,8 @@
 #define COMMON_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -77,5 +79,12 @@ unsigned long log_dropped(void);
  * for them up to 2 s by itself.
  */
 size_t log_flush(int timeout_ms);
+
+/*
+ * Monotonic ms when the output last took a line, or now when nothing
+ * waits: an output stalled for long (lines queued, none written) stops
+ * moving, like the engine's heartbeat. Any thread.
+ */
+int64_t log_heartbeat_ms(void);
 
 #endif
