@@ -297,7 +297,7 @@ wait_for_signal(struct headless *h, const sigset_t *set)
 static bool
 output_lost(void)
 {
-	unsigned long lost = log_dropped();
+	unsigned long lost = log_drain(2000);
 
 	if (lost > 0)
 		fprintf(stderr,

@@ -359,6 +359,14 @@ enqueue(int fd, char *text, size_t len)
 	pthread_mutex_unlock(&queue.lock);
 }
 
+unsigned long
+log_drain(int timeout_ms)
+{
+	size_t queued = log_flush(timeout_ms);
+
+	return log_dropped() + queued;
+}
+
 int64_t
 log_heartbeat_ms(void)
 {

@@ -81,6 +81,12 @@ unsigned long log_dropped(void);
 size_t log_flush(int timeout_ms);
 
 /*
+ * At the end of a run: wait up to TIMEOUT_MS for queued lines, then
+ * return how many lines were lost in all (dropped, or still queued).
+ */
+unsigned long log_drain(int timeout_ms);
+
+/*
  * Monotonic ms when the output last took a line, or now when nothing
  * waits: an output stalled for long (lines queued, none written) stops
  * moving, like the engine's heartbeat. Any thread.
