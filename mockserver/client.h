@@ -16,8 +16,7 @@ struct mock_client;
 struct mock_client *mock_client_local(struct mock_server *s);
 
 /* A client for the control API at BASE_URL, with TOKEN (may be NULL). */
-struct mock_client *mock_client_remote(const char *base_url,
-    const char *token);
+struct mock_client *mock_client_remote(const char *base_url, const char *token);
 
 /* Free C; NULL does nothing. */
 void mock_client_destroy(struct mock_client *c);
@@ -31,14 +30,20 @@ int mock_client_update(struct mock_client *c, const cJSON *change,
     const char *source, char *err, size_t errlen);
 
 /* POST /control/reset. Same returns. */
-int mock_client_reset(struct mock_client *c, const char *source, char *err,
-    size_t errlen);
+int mock_client_reset(
+    struct mock_client *c, const char *source, char *err, size_t errlen);
 
 /* GET /control (or /control/history with HISTORY); caller frees. */
-cJSON *mock_client_get(struct mock_client *c, int history, char *err,
-    size_t errlen);
+cJSON *mock_client_get(
+    struct mock_client *c, int history, char *err, size_t errlen);
 
 /* The base URL of the mock this client drives; owned by C. */
 const char *mock_client_url(const struct mock_client *c);
+
+/*
+ * One line for a behaviour (GET /control, or one of its "endpoints"):
+ * "status 503, latency 1500 ms, fault none, change 7", into BUF.
+ */
+void mock_client_describe(const cJSON *behaviour, char *buf, size_t len);
 
 #endif

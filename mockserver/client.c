@@ -1,0 +1,259 @@
+#include "mockserver/client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "common/xalloc.h"
+#include "mockserver/server.h"
+#include "mockserver/state.h"
+
+/* Control replies are small; a larger one is not from a luna mock. */
+#define REPLY_MAX         (1024 * 1024)
+#define REMOTE_TIMEOUT_MS 10000L
+
+struct mock_client {
+	struct mock_server *server; /* the local backend, or NULL */
+	char *url;
+	char *token;
+};
+
+struct buffer {
+	char *data;
+	size_t len;
+};
+
+struct mock_client *
+mock_client_local(struct mock_server *s)
+{
+	struct mock_client *c = xcalloc(1, sizeof *c);
+
+	c->server = s;
+	c->url = xstrdup(mock_server_url(s));
+	return c;
+}
+
+struct mock_client *
+mock_client_remote(const char *base_url, const char *token)
+{
+	struct mock_client *c = xcalloc(1, sizeof *c);
+	size_t n;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	c->url = xstrdup(base_url);
+	n = strlen(c->url);
+	while (n > 0 && c->url[n - 1] == '/')
+		c->url[--n] = '\0';
+	c->token = token != NULL && token[0] != '\0' ? xstrdup(token) : NULL;
+	return c;
+}
+
+void
+mock_client_destroy(struct mock_client *c)
+{
+	if (c == NULL)
+		return;
+	free(c->url);
+	free(c->token);
+	free(c);
+}
+
+const char *
+mock_client_url(const struct mock_client *c)
+{
+	return c->url;
+}
+
+/* ---- the HTTP backend ---- */
+
+static size_t
+on_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct buffer *b = arg;
+	size_t n = size * nmemb;
+
+	if (b->len + n > REPLY_MAX)
+		return 0;
+	b->data = xrealloc(b->data, b->len + n + 1);
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return n;
+}
+
+static struct curl_slist *
+request_headers(const struct mock_client *c, const char *source)
+{
+	struct curl_slist *h = NULL;
+	char line[1100];
+
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, "Accept: application/json");
+	snprintf(line, sizeof line, "X-Luna-Source: %s",
+	    source != NULL ? source : "api");
+	h = curl_slist_append(h, line);
+	if (c->token != NULL) {
+		snprintf(
+		    line, sizeof line, "Authorization: Bearer %s", c->token);
+		h = curl_slist_append(h, line);
+	}
+	return h;
+}
+
+/* The reply's JSON, or NULL with the reason (the mock's own, for 4xx). */
+static cJSON *
+remote_reply(const char *url, long status, const struct buffer *b, char *err,
+    size_t errlen)
+{
+	cJSON *o = b->data != NULL ? cJSON_Parse(b->data) : NULL;
+	const char *msg = cJSON_GetStringValue(cJSON_GetObjectItem(o, "error"));
+
+	if (status >= 200 && status < 300 && cJSON_IsObject(o))
+		return o;
+	if (msg != NULL)
+		snprintf(err, errlen, "%s: %ld: %s", url, status, msg);
+	else
+		snprintf(
+		    err, errlen, "%s: %ld: not a luna mock reply", url, status);
+	cJSON_Delete(o);
+	return NULL;
+}
+
+static cJSON *
+remote_call(struct mock_client *c, const char *method, const char *path,
+    const char *body, const char *source, char *err, size_t errlen)
+{
+	char url[2048], cerr[CURL_ERROR_SIZE] = "";
+	struct buffer b = {NULL, 0};
+	struct curl_slist *h;
+	cJSON *o = NULL;
+	CURLcode rc;
+	long status = 0;
+	CURL *e;
+
+	snprintf(url, sizeof url, "%s%s", c->url, path);
+	e = curl_easy_init();
+	if (e == NULL)
+		fatal("cannot set up libcurl");
+	h = request_headers(c, source);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, REMOTE_TIMEOUT_MS);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
+	if (body != NULL)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	rc = curl_easy_perform(e);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	if (rc != CURLE_OK)
+		snprintf(err, errlen, "cannot reach the mock at '%s': %s", url,
+		    cerr[0] != '\0' ? cerr : curl_easy_strerror(rc));
+	else
+		o = remote_reply(url, status, &b, err, errlen);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(e);
+	free(b.data);
+	return o;
+}
+
+/* ---- the interface ---- */
+
+int
+mock_client_update(struct mock_client *c, const cJSON *change,
+    const char *source, char *err, size_t errlen)
+{
+	char *body;
+	cJSON *o;
+
+	if (c->server != NULL)
+		return mock_state_apply(mock_server_state(c->server), change,
+		           source, err, errlen) < 0
+		           ? -1
+		           : 0;
+	body = cJSON_PrintUnformatted(change);
+	if (body == NULL)
+		fatal("out of memory printing a change");
+	o = remote_call(c, "PUT", "/control", body, source, err, errlen);
+	cJSON_free(body);
+	cJSON_Delete(o);
+	return o != NULL ? 0 : -1;
+}
+
+int
+mock_client_reset(
+    struct mock_client *c, const char *source, char *err, size_t errlen)
+{
+	cJSON *o;
+
+	if (c->server != NULL) {
+		mock_state_reset(mock_server_state(c->server), source);
+		return 0;
+	}
+	o = remote_call(c, "POST", "/control/reset", NULL, source, err, errlen);
+	cJSON_Delete(o);
+	return o != NULL ? 0 : -1;
+}
+
+cJSON *
+mock_client_get(struct mock_client *c, int history, char *err, size_t errlen)
+{
+	struct mock_state *st;
+
+	if (c->server != NULL) {
+		st = mock_server_state(c->server);
+		return history ? mock_state_history_json(st)
+		               : mock_state_json(st);
+	}
+	return remote_call(c, "GET", history ? "/control/history" : "/control",
+	    NULL, NULL, err, errlen);
+}
+
+/* "503" or "503=30,200=70" for the status part of a description. */
+static void
+describe_status(const cJSON *b, char *buf, size_t len)
+{
+	const cJSON *mix = cJSON_GetObjectItem(b, "mix"), *w;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!cJSON_IsObject(mix) || mix->child == NULL) {
+		snprintf(buf, len, "status %d",
+		    cJSON_GetObjectItem(b, "status")
+		        ? cJSON_GetObjectItem(b, "status")->valueint
+		        : 0);
+		return;
+	}
+	used = (size_t)snprintf(buf, len, "mix ");
+	cJSON_ArrayForEach(w, mix)
+	{
+		if (used >= len)
+			break;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%g",
+		    w == mix->child ? "" : ",", w->string, w->valuedouble);
+	}
+}
+
+void
+mock_client_describe(const cJSON *b, char *buf, size_t len)
+{
+	char status[160];
+	const char *fault =
+	    cJSON_GetStringValue(cJSON_GetObjectItem(b, "fault"));
+	double lat = cJSON_GetNumberValue(cJSON_GetObjectItem(b, "latency_ms"));
+	double jit = cJSON_GetNumberValue(cJSON_GetObjectItem(b, "jitter_ms"));
+	double change = cJSON_GetNumberValue(cJSON_GetObjectItem(b, "change"));
+
+	describe_status(b, status, sizeof status);
+	snprintf(buf, len, "%s, latency %.0f ms", status, lat == lat ? lat : 0);
+	if (jit > 0)
+		snprintf(buf + strlen(buf), len - strlen(buf), " (jitter %.0f)",
+		    jit);
+	snprintf(buf + strlen(buf), len - strlen(buf),
+	    ", fault %s, change %.0f", fault != NULL ? fault : "none",
+	    change == change ? change : 0);
+}

@@ -1,0 +1,248 @@
+#include "mockserver/control.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+
+struct mock_control {
+	struct mock_state *st;
+	char *token; /* NULL: no token needed */
+	bool read_only;
+};
+
+struct route {
+	const char *path;
+	const char *allow;
+	void (*run)(struct mock_control *c,
+	    const struct mock_control_request *req,
+	    struct mock_control_reply *rep);
+};
+
+static void
+reply_json(struct mock_control_reply *rep, int status, cJSON *body)
+{
+	rep->status = status;
+	rep->body = cJSON_PrintUnformatted(body);
+	if (rep->body == NULL)
+		fatal("out of memory printing a control reply");
+	cJSON_Delete(body);
+}
+
+static void
+reply_error(struct mock_control_reply *rep, int status, const char *msg)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "error", msg);
+	reply_json(rep, status, o);
+}
+
+const char *
+mock_control_source(const char *source)
+{
+	static const char *const names[] = {"key", "api", "page", "scenario"};
+	size_t i;
+
+	for (i = 0; source != NULL && i < sizeof names / sizeof *names; i++)
+		if (strcmp(source, names[i]) == 0)
+			return names[i];
+	return "api";
+}
+
+static void
+run_get(struct mock_control *c, const struct mock_control_request *req,
+    struct mock_control_reply *rep)
+{
+	reply_json(rep, 200, mock_state_json(c->st));
+}
+
+static void
+run_put(struct mock_control *c, const struct mock_control_request *req,
+    struct mock_control_reply *rep)
+{
+	const char *end = NULL;
+	cJSON *change, *o;
+	char err[256];
+	long id;
+
+	change = req->body != NULL ? cJSON_ParseWithOpts(req->body, &end, true)
+	                           : NULL;
+	if (change == NULL) {
+		snprintf(err, sizeof err,
+		    "bad JSON at byte %zu: expected an "
+		    "object such as {\"status\": 503}",
+		    end != NULL && req->body != NULL ? (size_t)(end - req->body)
+		                                     : 0);
+		reply_error(rep, 400, err);
+		return;
+	}
+	id = mock_state_apply(
+	    c->st, change, mock_control_source(req->source), err, sizeof err);
+	cJSON_Delete(change);
+	if (id < 0) {
+		reply_error(rep, 400, err);
+		return;
+	}
+	o = mock_state_json(c->st);
+	cJSON_AddNumberToObject(o, "applied", (double)id);
+	reply_json(rep, 200, o);
+}
+
+static void
+run_reset(struct mock_control *c, const struct mock_control_request *req,
+    struct mock_control_reply *rep)
+{
+	cJSON *o;
+	long id = mock_state_reset(c->st, mock_control_source(req->source));
+
+	o = mock_state_json(c->st);
+	cJSON_AddNumberToObject(o, "applied", (double)id);
+	reply_json(rep, 200, o);
+}
+
+static void
+run_history(struct mock_control *c, const struct mock_control_request *req,
+    struct mock_control_reply *rep)
+{
+	reply_json(rep, 200, mock_state_history_json(c->st));
+}
+
+static void
+run_scenario(struct mock_control *c, const struct mock_control_request *req,
+    struct mock_control_reply *rep)
+{
+	reply_error(rep, 501, "scenarios are not available in this build");
+}
+
+static const struct route routes[] = {
+    {"/control", "GET, PUT", NULL},
+    {"/control/reset", "POST", run_reset},
+    {"/control/history", "GET", run_history},
+    {"/control/scenario", "POST, DELETE", run_scenario},
+};
+
+bool
+mock_control_owns(const char *path)
+{
+	return strncmp(path, "/control", 8) == 0 &&
+	       (path[8] == '\0' || path[8] == '/');
+}
+
+bool
+mock_control_token_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char diff = (unsigned char)(la != lb);
+
+	/* Walk all of A whatever B holds, so timing tells nothing. */
+	for (i = 0; i < la; i++)
+		diff |= (unsigned char)(a[i] ^ (i < lb ? b[i] : 0));
+	return diff == 0;
+}
+
+/* The method is one of the route's, as listed in its Allow. */
+static bool
+method_allowed(const struct route *r, const char *method)
+{
+	size_t n = strlen(method);
+	const char *p;
+
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET", n = 3;
+	for (p = strstr(r->allow, method); p != NULL; p = strstr(p + 1, method))
+		if ((p == r->allow || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return true;
+	return false;
+}
+
+static bool
+authorized(struct mock_control *c, const char *header)
+{
+	if (c->token == NULL)
+		return true;
+	if (header == NULL || strncmp(header, "Bearer ", 7) != 0)
+		return false;
+	return mock_control_token_equal(header + 7, c->token);
+}
+
+/* 401, 403 and 413: the checks every route shares, in that order. */
+static bool
+refused(struct mock_control *c, const struct mock_control_request *req,
+    struct mock_control_reply *rep)
+{
+	bool change =
+	    strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+
+	if (!authorized(c, req->authorization)) {
+		reply_error(rep, 401,
+		    "missing or wrong bearer token: send "
+		    "Authorization: Bearer LUNA_CONTROL_TOKEN");
+		rep->challenge = true;
+	} else if (change && c->read_only) {
+		reply_error(rep, 403,
+		    "control changes refused: this mock "
+		    "listens beyond loopback and LUNA_CONTROL_TOKEN is not "
+		    "set");
+	} else if (req->body_too_large) {
+		reply_error(rep, 413, "request body over 64 KiB");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+void
+mock_control_handle(struct mock_control *c,
+    const struct mock_control_request *req, struct mock_control_reply *rep)
+{
+	const struct route *r = NULL;
+	size_t i;
+
+	memset(rep, 0, sizeof *rep);
+	for (i = 0; i < sizeof routes / sizeof *routes; i++)
+		if (strcmp(req->path, routes[i].path) == 0)
+			r = &routes[i];
+	if (r == NULL) {
+		reply_error(rep, 404,
+		    "no such control path: expected "
+		    "/control, /control/reset, /control/history or "
+		    "/control/scenario");
+		return;
+	}
+	if (!method_allowed(r, req->method)) {
+		reply_error(rep, 405, "method not allowed");
+		rep->allow = r->allow;
+		return;
+	}
+	if (refused(c, req, rep))
+		return;
+	if (r->run != NULL)
+		r->run(c, req, rep);
+	else if (strcmp(req->method, "PUT") == 0)
+		run_put(c, req, rep);
+	else
+		run_get(c, req, rep);
+}
+
+struct mock_control *
+mock_control_create(struct mock_state *st, const char *token, bool read_only)
+{
+	struct mock_control *c = xcalloc(1, sizeof *c);
+
+	c->st = st;
+	c->token = token != NULL && token[0] != '\0' ? xstrdup(token) : NULL;
+	c->read_only = read_only && c->token == NULL;
+	return c;
+}
+
+void
+mock_control_destroy(struct mock_control *c)
+{
+	if (c == NULL)
+		return;
+	free(c->token);
+	free(c);
+}
