@@ -718,6 +718,12 @@ mock_server_state(struct mock_server *s)
 	return s->state;
 }
 
+struct mock_scenario_runner *
+mock_server_scenarios(struct mock_server *s)
+{
+	return mock_control_scenarios(s->control);
+}
+
 const char *
 mock_server_control_mode(const struct mock_server *s)
 {

@@ -53,7 +53,7 @@ struct mock_state {
 	unsigned long last_change;
 	struct history_entry history[MOCK_HISTORY_MAX];
 	int history_len, history_next;
-	uint64_t seed;
+	atomic_uint_fast64_t seed;
 	atomic_uint_fast64_t draws;
 };
 
@@ -161,7 +161,14 @@ mock_state_random(struct mock_state *st)
 {
 	uint64_t n = atomic_fetch_add(&st->draws, 1);
 
-	return splitmix64(st->seed + n * 0x9e3779b97f4a7c15ULL);
+	return splitmix64(atomic_load(&st->seed) + n * 0x9e3779b97f4a7c15ULL);
+}
+
+void
+mock_state_reseed(struct mock_state *st, uint64_t seed)
+{
+	atomic_store(&st->seed, seed);
+	atomic_store(&st->draws, 0);
 }
 
 /* R as a double in [0, 1). */
@@ -761,7 +768,7 @@ mock_state_create(uint64_t seed)
 	struct mock_state *st = xcalloc(1, sizeof *st);
 
 	pthread_mutex_init(&st->lock, NULL);
-	st->seed = seed;
+	atomic_init(&st->seed, seed);
 	atomic_init(&st->draws, 0);
 	st->nendpoints = 1;
 	st->endpoints[0].b = behaviour_healthy();

@@ -88,6 +88,9 @@ void mock_behaviour_release(const struct mock_behaviour *b);
 /* A pseudo-random number from the state's seeded sequence. Any thread. */
 uint64_t mock_state_random(struct mock_state *st);
 
+/* Restart the random sequence from SEED (a scenario's). Any thread. */
+void mock_state_reseed(struct mock_state *st, uint64_t seed);
+
 /* The status B serves for the random number R (a pick from the mix). */
 int mock_behaviour_pick_status(const struct mock_behaviour *b, uint64_t r);
 
