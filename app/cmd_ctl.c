@@ -1,10 +1,352 @@
+/*
+ * `luna ctl`: change a mock through its control API, the bundled one
+ * or a remote one (LUNA_MOCK_URL), with LUNA_CONTROL_TOKEN.
+ * Exit 0 done, 1 refused or unreachable, 2 bad usage.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "app/commands.h"
+#include "common/parse.h"
+#include "mockserver/client.h"
+#include "mockserver/state.h"
+
+#define CTL_URL_DEFAULT "http://127.0.0.1:8080"
+
+struct ctl_args {
+	const char *url;
+	const char *token;
+	const char *endpoint; /* NULL: the default, /mock */
+	const char *words[4]; /* the command and its arguments */
+	int nwords;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: luna ctl [--endpoint NAME] [--url URL] COMMAND [ARGS]\n\n"
+	    "commands:\n"
+	    "  show                   the behaviour in effect, as JSON\n"
+	    "  status CODE            answer CODE (100-599)\n"
+	    "  mix CODE=W[,CODE=W]    answer codes by weight; mix 503=30\n"
+	    "                         alone gives the other 70 to 200\n"
+	    "  latency MS [JITTER]    wait MS (or 1.5s, 2m) before answering,\n"
+	    "                         varied by up to JITTER either way\n"
+	    "  fault NAME             none, reset, close, hang, slow_body,\n"
+	    "                         truncate or garbage\n"
+	    "  body TEXT              answer with TEXT\n"
+	    "  reset                  back to healthy, named endpoints gone\n"
+	    "  history                the last changes, oldest first\n\n"
+	    "options:\n"
+	    "  --endpoint NAME        change /mock/NAME instead of /mock\n"
+	    "  --url URL              the mock [LUNA_MOCK_URL, " CTL_URL_DEFAULT
+	    "]\n\n"
+	    "LUNA_CONTROL_TOKEN is sent as the bearer token when set.\n"
+	    "Exit status: 0 done, 1 refused or unreachable, 2 bad usage.\n");
+}
+
+__attribute__((format(printf, 1, 2))) static int
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("luna ctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see luna ctl --help)\n", stderr);
+	return 2;
+}
+
+/* Options anywhere; 1 for --help, -1 for bad usage. */
+static int
+parse_args(int argc, char **argv, struct ctl_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof *a);
+	a->url = getenv("LUNA_MOCK_URL");
+	if (a->url == NULL || a->url[0] == '\0')
+		a->url = CTL_URL_DEFAULT;
+	a->token = getenv("LUNA_CONTROL_TOKEN");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+		else if (strcmp(argv[i], "--endpoint") == 0 && i + 1 < argc)
+			a->endpoint = argv[++i];
+		else if (strncmp(argv[i], "--endpoint=", 11) == 0)
+			a->endpoint = argv[i] + 11;
+		else if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
+			a->url = argv[++i];
+		else if (strncmp(argv[i], "--url=", 6) == 0)
+			a->url = argv[i] + 6;
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return bad_usage("unknown option '%s'", argv[i]), -1;
+		else if (a->nwords == 4)
+			return bad_usage("too many arguments at '%s'", argv[i]),
+			       -1;
+		else
+			a->words[a->nwords++] = argv[i];
+	}
+	if (a->nwords == 0)
+		return bad_usage("no command given"), -1;
+	return 0;
+}
+
+/* A latency: a bare number is milliseconds, or a duration "1.5s". */
+static int
+parse_ms(const char *s, const char *what, long *out)
+{
+	char err[160];
+	int64_t ms;
+
+	if (parse_long(s, 0, MOCK_LATENCY_MAX_MS, out, what, err, sizeof err) ==
+	    0)
+		return 0;
+	if (parse_duration_ms(s, &ms, err, sizeof err) == 0 &&
+	    ms <= MOCK_LATENCY_MAX_MS) {
+		*out = (long)ms;
+		return 0;
+	}
+	fprintf(stderr,
+	    "luna ctl: bad %s '%s': expected milliseconds from 0 "
+	    "to %ld, or a duration such as 1.5s\n",
+	    what, s, MOCK_LATENCY_MAX_MS);
+	return -1;
+}
+
+/* "503=30" alone means 30% 503 and the other 70% 200. */
+static int
+build_mix(const char *s, cJSON *change)
+{
+	struct mock_behaviour b;
+	double total = 0;
+	bool has_200 = false;
+	char err[200], code[8];
+	cJSON *mix;
+	int i;
+
+	memset(&b, 0, sizeof b);
+	if (mock_mix_parse(s, &b, err, sizeof err) < 0) {
+		fprintf(stderr, "luna ctl: %s\n", err);
+		return -1;
+	}
+	mix = cJSON_AddObjectToObject(change, "mix");
+	for (i = 0; i < b.mix_len; i++) {
+		snprintf(code, sizeof code, "%d", b.mix_codes[i]);
+		cJSON_AddNumberToObject(mix, code, b.mix_weights[i]);
+		total += b.mix_weights[i];
+		has_200 |= b.mix_codes[i] == 200;
+	}
+	if (!has_200 && total < 100)
+		cJSON_AddNumberToObject(mix, "200", 100 - total);
+	return 0;
+}
+
+static int
+build_status(const char *s, cJSON *change)
+{
+	char err[160];
+	long v;
+
+	if (parse_long(s, 100, 599, &v, "status", err, sizeof err) < 0) {
+		fprintf(stderr, "luna ctl: %s\n", err);
+		return -1;
+	}
+	cJSON_AddNumberToObject(change, "status", (double)v);
+	return 0;
+}
+
+static int
+build_latency(const struct ctl_args *a, cJSON *change)
+{
+	long ms, jitter = 0;
+
+	if (parse_ms(a->words[1], "latency", &ms) < 0 ||
+	    (a->nwords > 2 && parse_ms(a->words[2], "jitter", &jitter) < 0))
+		return -1;
+	cJSON_AddNumberToObject(change, "latency_ms", (double)ms);
+	cJSON_AddNumberToObject(change, "jitter_ms", (double)jitter);
+	return 0;
+}
+
+static int
+build_fault(const char *s, cJSON *change)
+{
+	enum mock_fault f;
+
+	if (mock_fault_parse(s, &f) < 0) {
+		fprintf(stderr,
+		    "luna ctl: bad fault '%s': expected none, "
+		    "reset, close, hang, slow_body, truncate or "
+		    "garbage\n",
+		    s);
+		return -1;
+	}
+	cJSON_AddStringToObject(change, "fault", s);
+	return 0;
+}
+
+/* The change a command asks for; NULL with a message on bad usage. */
+static cJSON *
+build_change(const struct ctl_args *a)
+{
+	const char *cmd = a->words[0];
+	cJSON *change = cJSON_CreateObject();
+	int rc, want = strcmp(cmd, "latency") == 0 ? 3 : 2;
+
+	if (a->nwords < 2 || a->nwords > want) {
+		fprintf(stderr,
+		    "luna ctl: '%s' takes %s (see luna ctl "
+		    "--help)\n",
+		    cmd, want == 3 ? "one or two arguments" : "one argument");
+		cJSON_Delete(change);
+		return NULL;
+	}
+	if (strcmp(cmd, "status") == 0)
+		rc = build_status(a->words[1], change);
+	else if (strcmp(cmd, "mix") == 0)
+		rc = build_mix(a->words[1], change);
+	else if (strcmp(cmd, "latency") == 0)
+		rc = build_latency(a, change);
+	else if (strcmp(cmd, "fault") == 0)
+		rc = build_fault(a->words[1], change);
+	else
+		rc = cJSON_AddStringToObject(change, "body", a->words[1]) ? 0
+		                                                          : -1;
+	if (rc == 0 && a->endpoint != NULL)
+		cJSON_AddStringToObject(change, "endpoint", a->endpoint);
+	if (rc < 0) {
+		cJSON_Delete(change);
+		return NULL;
+	}
+	return change;
+}
+
+/* One line: what the (named) endpoint now answers. */
+static int
+print_state(struct mock_client *c, const char *endpoint)
+{
+	char err[512], line[512];
+	const cJSON *b;
+	cJSON *st = mock_client_get(c, 0, err, sizeof err);
+
+	if (st == NULL) {
+		fprintf(stderr, "luna ctl: %s\n", err);
+		return 1;
+	}
+	b = st;
+	if (endpoint != NULL && strcmp(endpoint, "default") != 0)
+		b = cJSON_GetObjectItem(
+		    cJSON_GetObjectItem(st, "endpoints"), endpoint);
+	if (b == NULL)
+		snprintf(line, sizeof line, "follows the default endpoint");
+	else
+		mock_client_describe(b, line, sizeof line);
+	printf("%s%s%s: %s\n", mock_client_url(c),
+	    endpoint != NULL ? "/mock/" : "/mock",
+	    endpoint != NULL ? endpoint : "", line);
+	cJSON_Delete(st);
+	return 0;
+}
+
+/* `show`: the JSON of GET /control, indented. */
+static int
+print_show(struct mock_client *c)
+{
+	char err[512], *text;
+	cJSON *o = mock_client_get(c, 0, err, sizeof err);
+
+	if (o == NULL) {
+		fprintf(stderr, "luna ctl: %s\n", err);
+		return 1;
+	}
+	text = cJSON_Print(o);
+	printf("%s\n", text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return 0;
+}
+
+/* `history`: one line a change: id, time, source, endpoint, fields. */
+static int
+print_history(struct mock_client *c)
+{
+	char err[512], *fields;
+	const cJSON *h;
+	cJSON *o = mock_client_get(c, 1, err, sizeof err);
+
+	if (o == NULL) {
+		fprintf(stderr, "luna ctl: %s\n", err);
+		return 1;
+	}
+	cJSON_ArrayForEach (h, cJSON_GetObjectItem(o, "changes")) {
+		fields =
+		    cJSON_PrintUnformatted(cJSON_GetObjectItem(h, "fields"));
+		printf("%4.0f  %s  %-8s  %-10s  %s\n",
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(h, "change")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(h, "ts")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(h, "source")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(h, "endpoint")),
+		    fields != NULL ? fields : "{}");
+		cJSON_free(fields);
+	}
+	cJSON_Delete(o);
+	return 0;
+}
+
+static int
+run(struct mock_client *c, const struct ctl_args *a)
+{
+	const char *cmd = a->words[0];
+	char err[512];
+	cJSON *change;
+	int rc;
+
+	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "history") == 0)
+		return a->nwords > 1 ? bad_usage("'%s' takes no argument", cmd)
+		       : cmd[0] == 'h' ? print_history(c)
+		                       : print_show(c);
+	if (strcmp(cmd, "reset") == 0) {
+		if (a->nwords > 1)
+			return bad_usage("'%s' takes no argument", cmd);
+		rc = mock_client_reset(c, "api", err, sizeof err);
+	} else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "mix") == 0 ||
+	           strcmp(cmd, "latency") == 0 || strcmp(cmd, "fault") == 0 ||
+	           strcmp(cmd, "body") == 0) {
+		if ((change = build_change(a)) == NULL)
+			return 2;
+		rc = mock_client_update(c, change, "api", err, sizeof err);
+		cJSON_Delete(change);
+	} else {
+		return bad_usage("unknown command '%s'", cmd);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "luna ctl: %s\n", err);
+		return 1;
+	}
+	return print_state(c, strcmp(cmd, "reset") == 0 ? NULL : a->endpoint);
+}
 
 int
 cmd_ctl(int argc, char **argv)
 {
-	fprintf(stderr, "luna: 'ctl' is not available in this build\n");
-	return 2;
+	struct ctl_args a;
+	struct mock_client *c;
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc != 0) {
+		if (rc > 0)
+			usage(stdout);
+		return rc > 0 ? 0 : 2;
+	}
+	c = mock_client_remote(a.url, a.token);
+	rc = run(c, &a);
+	mock_client_destroy(c);
+	return rc;
 }

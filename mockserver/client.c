@@ -1,5 +1,6 @@
 #include "mockserver/client.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,47 +253,59 @@ mock_client_scenario_stop(struct mock_client *c, char *err, size_t errlen)
 	    errlen);
 }
 
-/* "503" or "503=30,200=70" for the status part of a description. */
+/* Append to BUF, which always holds a string. */
+__attribute__((format(printf, 3, 4))) static void
+append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (used < len)
+		vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static double
+number(const cJSON *b, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItem(b, name);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* "status 503" or "mix 503=30,200=70": the status part of a line. */
 static void
 describe_status(const cJSON *b, char *buf, size_t len)
 {
 	const cJSON *mix = cJSON_GetObjectItem(b, "mix"), *w;
-	size_t used = 0;
 
 	buf[0] = '\0';
 	if (!cJSON_IsObject(mix) || mix->child == NULL) {
-		snprintf(buf, len, "status %d",
-		    cJSON_GetObjectItem(b, "status")
-		        ? cJSON_GetObjectItem(b, "status")->valueint
-		        : 0);
+		append(buf, len, "status %.0f", number(b, "status"));
 		return;
 	}
-	used = (size_t)snprintf(buf, len, "mix ");
-	cJSON_ArrayForEach(w, mix)
-	{
-		if (used >= len)
-			break;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s=%g",
-		    w == mix->child ? "" : ",", w->string, w->valuedouble);
+	append(buf, len, "mix ");
+	cJSON_ArrayForEach (w, mix) {
+		append(buf, len, "%s%s=%g", w == mix->child ? "" : ",",
+		    w->string, w->valuedouble);
 	}
 }
 
 void
 mock_client_describe(const cJSON *b, char *buf, size_t len)
 {
-	char status[160];
-	const char *fault =
-	    cJSON_GetStringValue(cJSON_GetObjectItem(b, "fault"));
-	double lat = cJSON_GetNumberValue(cJSON_GetObjectItem(b, "latency_ms"));
-	double jit = cJSON_GetNumberValue(cJSON_GetObjectItem(b, "jitter_ms"));
-	double change = cJSON_GetNumberValue(cJSON_GetObjectItem(b, "change"));
+	const char *fault, *body;
 
-	describe_status(b, status, sizeof status);
-	snprintf(buf, len, "%s, latency %.0f ms", status, lat == lat ? lat : 0);
-	if (jit > 0)
-		snprintf(buf + strlen(buf), len - strlen(buf), " (jitter %.0f)",
-		    jit);
-	snprintf(buf + strlen(buf), len - strlen(buf),
-	    ", fault %s, change %.0f", fault != NULL ? fault : "none",
-	    change == change ? change : 0);
+	fault = cJSON_GetStringValue(cJSON_GetObjectItem(b, "fault"));
+	body = cJSON_GetStringValue(cJSON_GetObjectItem(b, "body"));
+	describe_status(b, buf, len);
+	append(buf, len, ", latency %.0f ms", number(b, "latency_ms"));
+	if (number(b, "jitter_ms") > 0)
+		append(buf, len, " (jitter %.0f)", number(b, "jitter_ms"));
+	if (body != NULL)
+		append(buf, len, ", body '%.40s%s'", body,
+		    strlen(body) > 40 ? "..." : "");
+	append(buf, len, ", fault %s, change %.0f",
+	    fault != NULL ? fault : "none", number(b, "change"));
 }

@@ -308,8 +308,7 @@ parse_mix(const cJSON *item, struct mock_behaviour *b, char *err, size_t errlen)
 		    value_text(item, v, sizeof v));
 		return -1;
 	}
-	cJSON_ArrayForEach(w, item)
-	{
+	cJSON_ArrayForEach (w, item) {
 		if (!cJSON_IsNumber(w) || !isfinite(w->valuedouble) ||
 		    w->valuedouble < 0) {
 			snprintf(err, errlen,
@@ -445,8 +444,7 @@ parse_headers(
 		    "name and value");
 		return -1;
 	}
-	cJSON_ArrayForEach(h, item)
-	{
+	cJSON_ArrayForEach (h, item) {
 		if (check_header(h->string, h, err, errlen) < 0)
 			return -1;
 		if (b->nheaders == MOCK_HEADERS_MAX) {
@@ -495,8 +493,7 @@ check_fields(const cJSON *change, char *err, size_t errlen)
 		snprintf(err, errlen, "bad change: expected a JSON object");
 		return -1;
 	}
-	cJSON_ArrayForEach(item, change)
-	{
+	cJSON_ArrayForEach (item, change) {
 		for (i = 0; i < n; i++)
 			if (strcmp(item->string, known_fields[i]) == 0)
 				break;
