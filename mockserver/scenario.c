@@ -180,7 +180,7 @@ parse_top(struct mock_scenario *sc, const cJSON *json, char *err, size_t errlen)
 	const cJSON *it;
 	size_t i, n = sizeof top_fields / sizeof *top_fields;
 
-	cJSON_ArrayForEach(it, json) {
+	cJSON_ArrayForEach (it, json) {
 		for (i = 0; i < n; i++)
 			if (strcmp(it->string, top_fields[i].name) == 0)
 				break;
@@ -221,7 +221,7 @@ summarize_field(const cJSON *f, char *out, size_t len)
 		snprintf(out, len, "%s %s", f->string, f->valuestring);
 	else if (cJSON_IsObject(f) && strcmp(f->string, "mix") == 0) {
 		snprintf(out, len, "mix");
-		cJSON_ArrayForEach(w, f) {
+		cJSON_ArrayForEach (w, f) {
 			n = strlen(out);
 			snprintf(out + n, len - n, " %s=%g", w->string,
 			    cJSON_IsNumber(w) ? w->valuedouble : 0.0);
@@ -238,7 +238,7 @@ summarize(const cJSON *change)
 	const cJSON *f, *ep;
 
 	ep = cJSON_GetObjectItemCaseSensitive(change, "endpoint");
-	cJSON_ArrayForEach(f, change) {
+	cJSON_ArrayForEach (f, change) {
 		if (f == ep)
 			continue;
 		summarize_field(f, field, sizeof field);
@@ -334,7 +334,7 @@ parse_steps(struct mock_scenario *sc, const cJSON *steps,
 		return -1;
 	}
 	sc->steps = xcalloc((size_t)n, sizeof *sc->steps);
-	cJSON_ArrayForEach(it, steps) {
+	cJSON_ArrayForEach (it, steps) {
 		if (parse_step(it, sc->nsteps, prev, check,
 		        &sc->steps[sc->nsteps], err, errlen) < 0) {
 			sc->nsteps++;
@@ -576,7 +576,7 @@ step_json(const struct step *st)
 	cJSON_AddItemToObject(o, "at", duration_json(st->at_ms));
 	if (st->has_note)
 		cJSON_AddStringToObject(o, "note", st->note);
-	cJSON_ArrayForEach(it, st->change) {
+	cJSON_ArrayForEach (it, st->change) {
 		f = cJSON_Duplicate(it, true);
 		cJSON_AddItemToObject(o, it->string, f);
 	}
@@ -651,7 +651,7 @@ list_names(const cJSON *list, char *out, size_t len)
 	const cJSON *it;
 
 	out[0] = '\0';
-	cJSON_ArrayForEach(it, list)
+	cJSON_ArrayForEach (it, list)
 		append(out, len,
 		    cJSON_GetStringValue(
 		        cJSON_GetObjectItemCaseSensitive(it, "name")));
@@ -732,7 +732,7 @@ listed(const cJSON *list, const char *name)
 {
 	const cJSON *it;
 
-	cJSON_ArrayForEach(it, list)
+	cJSON_ArrayForEach (it, list)
 		if (strcmp(cJSON_GetStringValue(
 		               cJSON_GetObjectItemCaseSensitive(it, "name")),
 		        name) == 0)

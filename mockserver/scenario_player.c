@@ -326,3 +326,74 @@ mock_scenario_player_progress_json(const struct mock_scenario_progress *pr)
 	cJSON_AddStringToObject(o, "last_error", pr->last_error);
 	return o;
 }
+
+/* MS as "800ms", "41s" or "2m05s". */
+static void
+format_ms(double ms, char *buf, size_t len)
+{
+	long s = (long)(ms / 1000 + 0.5);
+
+	if (ms < 1000)
+		snprintf(buf, len, "%.0fms", ms < 0 ? 0 : ms);
+	else if (s < 60)
+		snprintf(buf, len, "%lds", s);
+	else
+		snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+}
+
+static double
+number(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* "; next 3/3 in 41s" when a step is still to come. */
+static void
+describe_next(const cJSON *st, char *buf, size_t len)
+{
+	char in[32];
+	size_t n = strlen(buf);
+
+	if (number(st, "next_step") < 1 || n >= len)
+		return;
+	format_ms(number(st, "next_in_ms"), in, sizeof in);
+	snprintf(buf + n, len - n, "; next %.0f/%.0f in %s",
+	    number(st, "next_step"), number(st, "steps"), in);
+}
+
+void
+mock_scenario_player_describe(const cJSON *st, char *buf, size_t len)
+{
+	const char *name =
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "name"));
+	const char *note =
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "note"));
+	bool playing =
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "playing"));
+	double step = number(st, "step"), errors = number(st, "errors");
+	size_t n;
+
+	if (name == NULL) {
+		snprintf(buf, len, "no scenario");
+		return;
+	}
+	if (step < 1)
+		snprintf(
+		    buf, len, "%s %s", name, playing ? "starting" : "stopped");
+	else
+		snprintf(buf, len, "%s %s %.0f/%.0f: %s", name,
+		    playing ? "step" : "ended at step", step,
+		    number(st, "steps"), note != NULL ? note : "");
+	if (playing)
+		describe_next(st, buf, len);
+	n = strlen(buf);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "loop")) &&
+	    n < len)
+		snprintf(
+		    buf + n, len - n, " (pass %.0f)", number(st, "pass") + 1);
+	n = strlen(buf);
+	if (errors > 0 && n < len)
+		snprintf(buf + n, len - n, " (%.0f refused)", errors);
+}

@@ -73,4 +73,10 @@ void mock_scenario_player_progress(
 cJSON *mock_scenario_player_progress_json(
     const struct mock_scenario_progress *pr);
 
+/*
+ * One line for STATUS (GET /control's "scenario", NULL or null for
+ * none) into BUF: "outage step 2/3: outage; next 3/3 in 41s".
+ */
+void mock_scenario_player_describe(const cJSON *status, char *buf, size_t len);
+
 #endif

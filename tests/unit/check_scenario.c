@@ -45,7 +45,7 @@ START_TEST(every_builtin_loads)
 	size_t i, found = 0;
 	const char *name;
 
-	cJSON_ArrayForEach(e, list) {
+	cJSON_ArrayForEach (e, list) {
 		name = cJSON_GetObjectItem(e, "name")->valuestring;
 		ck_assert_msg(!cJSON_HasObjectItem(e, "error"), "%s: %s", name,
 		    cJSON_GetStringValue(cJSON_GetObjectItem(e, "error")));
