@@ -11,7 +11,9 @@
 
 #include "app/commands.h"
 #include "common/log.h"
+#include "mockserver/scenario_runner.h"
 #include "mockserver/server.h"
+#include "mockserver/state.h"
 
 /* Default listen address when neither --listen nor LUNA_MOCK_LISTEN. */
 #define MOCK_LISTEN_DEFAULT "127.0.0.1:8080"
@@ -20,13 +22,15 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: luna mock [--listen HOST:PORT]\n\n"
+	    "usage: luna mock [--listen HOST:PORT] [--scenario NAME|FILE]\n\n"
 	    "Serve the mock endpoint (/mock, /mock/NAME, /status/CODES,\n"
 	    "/delay/SECONDS, /healthz), its control page (/) and its control\n"
 	    "API (/control) until SIGINT or SIGTERM.\n\n"
 	    "  --listen ADDR   where to listen "
 	    "[LUNA_MOCK_LISTEN, " MOCK_LISTEN_DEFAULT "]\n"
-	    "                  port 0 takes a free port; the URL is logged\n\n"
+	    "                  port 0 takes a free port; the URL is logged\n"
+	    "  --scenario S    play scenario S (a built-in name or a file)\n"
+	    "                  from the start [LUNA_MOCK_SCENARIO]\n\n"
 	    "environment:\n"
 	    "  LUNA_CONTROL_TOKEN  bearer token the control API requires\n"
 	    "  LUNA_LOG_FORMAT     json or text [json unless a terminal]\n\n"
@@ -36,11 +40,12 @@ usage(FILE *out)
 
 /* Flags, then the environment: --listen wins over LUNA_MOCK_LISTEN. */
 static int
-parse_args(int argc, char **argv, const char **listen)
+parse_args(int argc, char **argv, const char **listen, const char **scenario)
 {
 	int i;
 
 	*listen = getenv("LUNA_MOCK_LISTEN");
+	*scenario = getenv("LUNA_MOCK_SCENARIO");
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
@@ -50,6 +55,10 @@ parse_args(int argc, char **argv, const char **listen)
 			*listen = argv[++i];
 		} else if (strncmp(argv[i], "--listen=", 9) == 0) {
 			*listen = argv[i] + 9;
+		} else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
+			*scenario = argv[++i];
+		} else if (strncmp(argv[i], "--scenario=", 11) == 0) {
+			*scenario = argv[i] + 11;
 		} else {
 			fprintf(stderr,
 			    "luna mock: unknown option '%s' (see "
@@ -118,12 +127,13 @@ cmd_mock(int argc, char **argv)
 {
 	struct mock_server_config cfg;
 	struct mock_server *s;
-	const char *listen;
+	const char *listen, *scenario;
+	struct mock_scenario *sc = NULL;
 	sigset_t sigs;
-	char err[320];
+	char err[640];
 	int rc, sig = 0;
 
-	if ((rc = parse_args(argc, argv, &listen)) != 0)
+	if ((rc = parse_args(argc, argv, &listen, &scenario)) != 0)
 		return rc > 0 ? 0 : 2;
 	if (setup_log() < 0)
 		return 2;
@@ -136,6 +146,12 @@ cmd_mock(int argc, char **argv)
 		return 2;
 	}
 	cfg.token = getenv("LUNA_CONTROL_TOKEN");
+	if (scenario != NULL && scenario[0] != '\0' &&
+	    (sc = mock_scenario_open(scenario, mock_state_validate, err,
+	    sizeof err)) == NULL) {
+		fprintf(stderr, "luna mock: %s\n", err);
+		return 2;
+	}
 
 	/* Every thread inherits the mask; only sigwait takes the signals. */
 	sigemptyset(&sigs);
@@ -145,9 +161,13 @@ cmd_mock(int argc, char **argv)
 	s = mock_server_start(&cfg, err, sizeof err);
 	if (s == NULL) {
 		fprintf(stderr, "luna mock: %s\n", err);
+		mock_scenario_destroy(sc);
 		return 1;
 	}
 	log_start(s, listen);
+	if (sc != NULL && mock_scenario_runner_play(mock_server_scenarios(s),
+	    sc, err, sizeof err) < 0)
+		log_msg(LOG_ERROR, "%s", err);
 	sigwait(&sigs, &sig);
 	log_stop(s, sig);
 	mock_server_stop(s);

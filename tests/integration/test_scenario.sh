@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Scenarios played by a real `luna mock` on a loopback port, watched by
+# curl: each step takes effect on time (as a polling client sees it and
+# in the mock's own history), errors name the step and field, and stop
+# restores healthy.
+set -euo pipefail
+
+: "${LUNA:?path of the luna binary}"
+command -v curl >/dev/null || { echo "skip: curl is missing"; exit 77; }
+command -v python3 >/dev/null || { echo "skip: python3 is missing"; exit 77; }
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+
+# Start `luna mock` on a free port with ARGS; sets URL.
+start_mock() {
+	local log i
+	nmocks=$((${nmocks:-0} + 1))
+	log=$tmp/mock$nmocks.log
+	LUNA_LOG_FORMAT=json "$LUNA" mock --listen 127.0.0.1:0 "$@" \
+		>"$log" 2>&1 &
+	pids+=($!)
+	for i in $(seq 100); do
+		URL=$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    try: o = json.loads(l)
+    except ValueError: continue
+    if o.get("event") == "start": print(o["url"]); break' "$log")
+		[ -n "$URL" ] && return 0
+		sleep 0.05
+	done
+	cat "$log" >&2
+	fail "the mock did not start"
+}
+
+status_of() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$1"; }
+
+# A field of GET /control's JSON, by a python expression on `o`.
+control() {
+	curl -s -m 2 "$URL/control" |
+		python3 -c 'import json,sys; o = json.load(sys.stdin); print('"$1"')'
+}
+
+start_mock
+
+# --- a bad scenario is refused, naming the step and the field ---
+body='{"name": "t", "steps": [{"at": "0s", "status": 503},
+	{"at": "1s", "status": 700}]}'
+out=$(curl -s -w ' %{http_code}' -X POST --data "$body" \
+	"$URL/control/scenario")
+case $out in
+*'"step 2: bad status '"'"'700'"'"': '*' 400') ;;
+*) fail "bad step: $out" ;;
+esac
+out=$(curl -s -w ' %{http_code}' -X POST --data '{"name": "nope"}' \
+	"$URL/control/scenario")
+case $out in
+*"unknown scenario 'nope'"*outage*' 400') ;;
+*) fail "unknown name: $out" ;;
+esac
+out=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/control/scenario")
+[ "$out" = 404 ] || fail "DELETE with nothing playing gave $out"
+[ "$(control 'o["scenario"]')" = None ] || fail "a scenario shows before any"
+
+# --- timing: steps at 0s, 1s, 2s, as a polling client sees them ---
+body='{"name": "short", "steps": [{"at": "0s", "status": 503},
+	{"at": "1s", "status": 500}, {"at": "2s", "status": 200}]}'
+t0=$(now_ms)
+curl -s -o /dev/null -X POST --data "$body" "$URL/control/scenario"
+: >"$tmp/seen"
+while [ $(($(now_ms) - t0)) -lt 2600 ]; do
+	code=$(status_of "$URL/mock")
+	echo "$(($(now_ms) - t0)) $code" >>"$tmp/seen"
+done
+python3 - "$tmp/seen" <<'EOF' || fail "the client saw the steps off time"
+import sys
+seen = [tuple(map(int, l.split())) for l in open(sys.argv[1])]
+# Each status first seen between at-50ms and at+250ms, in order.
+want = [(503, 0), (500, 1000), (200, 2000)]
+order = []
+for t, code in seen:
+    if not order or order[-1] != code:
+        order.append(code)
+assert order == [503, 500, 200], f"order seen: {order}"
+for code, at in want:
+    first = min(t for t, c in seen if c == code)
+    assert at - 50 <= first <= at + 250, f"{code} first seen at {first}ms, due {at}ms"
+    print(f"status {code}: due {at}ms, first seen {first}ms")
+print(f"{len(seen)} polls")
+EOF
+
+# The mock's own history: each step within 100 ms of its offset.
+curl -s "$URL/control/history" | python3 -c '
+import json, sys
+from datetime import datetime
+t0 = int(sys.argv[1])
+ch = [c for c in json.load(sys.stdin)["changes"]
+      if c["source"] == "scenario" and "status" in c["fields"]]
+ms = [datetime.fromisoformat(c["ts"].replace("Z", "+00:00")).timestamp()
+      * 1000 for c in ch[-3:]]
+assert [c["fields"]["status"] for c in ch[-3:]] == [503, 500, 200], ch
+for i, at in enumerate([0, 1000, 2000]):
+    off = ms[i] - ms[0]
+    assert abs(off - at) <= 100, f"step {i + 1} at {off:.0f}ms in history"
+assert 0 <= ms[0] - t0 <= 100, f"step 1 {ms[0] - t0:.0f}ms after the POST"
+print("history offsets:", [round(m - ms[0]) for m in ms])
+' "$t0" || fail "the mock's history is off time"
+[ "$(control 'o["scenario"]["playing"]')" = False ] ||
+	fail "the scenario still plays after its end"
+
+# --- stop restores healthy ---
+cat >"$tmp/long.json" <<'EOF'
+{"description": "down for a minute", "steps": [
+	{"at": "0s", "status": 503, "latency_ms": 10},
+	{"at": "60s", "status": 200}]}
+EOF
+LUNA_MOCK_URL=$URL "$LUNA" ctl scenario play "$tmp/long.json" |
+	grep -q "playing 'long'" || fail "ctl scenario play"
+sleep 0.2
+[ "$(status_of "$URL/mock")" = 503 ] || fail "the long scenario did not start"
+LUNA_MOCK_URL=$URL "$LUNA" ctl scenario | grep -q "^long step 1/2: .*next 2/2 in" ||
+	fail "ctl scenario shows no progress"
+LUNA_MOCK_URL=$URL "$LUNA" ctl scenario stop | grep -q "healthy again" ||
+	fail "ctl scenario stop"
+[ "$(status_of "$URL/mock")" = 200 ] || fail "stop did not restore 200"
+[ "$(control 'o["latency_ms"]')" = 0 ] || fail "stop left latency"
+[ "$(control 'o["scenario"]')" = None ] || fail "a stopped scenario shows"
+
+# --- a built-in by name, a loop, and `luna mock --scenario` ---
+curl -s -X POST --data '{"name": "flapping"}' "$URL/control/scenario" |
+	grep -q '"loop":true' || fail "the flapping built-in did not play"
+curl -s -X DELETE "$URL/control/scenario" >/dev/null
+
+cat >"$tmp/boot.json" <<'EOF'
+{"name": "boot", "steps": [{"at": "0s", "status": 418}]}
+EOF
+start_mock --scenario "$tmp/boot.json"
+[ "$(status_of "$URL/mock")" = 418 ] || fail "mock --scenario did not play"
+if timeout 5 "$LUNA" mock --listen 127.0.0.1:0 --scenario nope \
+	2>"$tmp/err"; then
+	fail "mock --scenario nope started"
+fi
+grep -q "unknown scenario 'nope'" "$tmp/err" || fail "$(cat "$tmp/err")"
+echo "ok"
