@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "app/commands.h"
 
 struct command {
@@ -45,6 +47,12 @@ int
 main(int argc, char **argv)
 {
 	size_t i;
+
+	/* Before any thread exists, as libcurl requires. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "luna: cannot initialise libcurl\n");
+		return 70;
+	}
 
 	/* A closed pipe is an error to report, never a reason to die. */
 	signal(SIGPIPE, SIG_IGN);

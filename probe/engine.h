@@ -57,4 +57,10 @@ int64_t probe_engine_heartbeat_ms(struct probe_engine *e);
 /* The worst schedule lag seen since the last call, in ms. Any thread. */
 double probe_engine_take_max_lag_ms(struct probe_engine *e);
 
+/*
+ * Slots not probed since the start: the target's previous probe was
+ * still running at its due time, or the engine was paused. Any thread.
+ */
+uint64_t probe_engine_skipped(struct probe_engine *e);
+
 #endif

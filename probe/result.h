@@ -54,6 +54,7 @@ struct probe_result {
 	size_t bytes;		/* body bytes received (capped) */
 	enum probe_state state;	/* target state after this result */
 	int64_t mock_change;	/* mock behaviour id seen, -1 when none */
+	int consecutive;	/* results in a row with this ok, set by stats */
 };
 
 /* "dns", "connect", ... as in the log schema; NULL for PROBE_ERR_NONE. */

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 /* Accepted status codes, 100 to 599, as a bit set. */
 struct probe_expect {
 	uint8_t bits[75];
@@ -39,6 +41,12 @@ struct probe_target {
 	enum probe_ip ip;
 	size_t max_body_bytes;	/* larger bodies fail as too_large */
 };
+
+/* Bodies larger than this fail as too_large unless a target sets max_body. */
+#define PROBE_MAX_BODY_DEFAULT (1024 * 1024)
+
+/* Redirects followed when a target says "follow_redirects": true. */
+#define PROBE_REDIRECTS_DEFAULT 5
 
 struct probe_target_list {
 	struct probe_target *items;
@@ -78,12 +86,40 @@ int probe_targets_add_url(struct probe_target_list *list, const char *name,
     const char *url, const struct probe_defaults *d, char *err,
     size_t errlen);
 
+/* Append one target from "URL" or "name=URL". Same returns. */
+int probe_targets_add_spec(struct probe_target_list *list, const char *spec,
+    const struct probe_defaults *d, char *err, size_t errlen);
+
 /*
- * Append targets from the JSON config file at PATH (see docs/config.md).
- * Same returns; ERR names the file, the target and the field.
+ * Append targets from the JSON config file at PATH: its "targets" array,
+ * or the whole file when it is an array (docs/configuration.md). Same
+ * returns; ERR names the file, the target and the field.
  */
 int probe_targets_load_file(struct probe_target_list *list, const char *path,
     const struct probe_defaults *d, char *err, size_t errlen);
+
+/*
+ * Read and parse the JSON config file at PATH. Returns the document
+ * (caller frees with cJSON_Delete), or NULL with the reason in ERR.
+ */
+cJSON *probe_targets_read_config(const char *path, char *err,
+    size_t errlen);
+
+/*
+ * Append the targets of the JSON array ARRAY, read from ORIGIN (a file
+ * name, for messages). Same returns as probe_targets_load_file.
+ */
+int probe_targets_parse_json(struct probe_target_list *list,
+    const cJSON *array, const char *origin, const struct probe_defaults *d,
+    char *err, size_t errlen);
+
+/* The index of the target named NAME in LIST, or -1. */
+long probe_targets_find(const struct probe_target_list *list,
+    const char *name);
+
+/* Format E back into a spec ("200-299,301") in BUF of LEN bytes. */
+void probe_expect_format(const struct probe_expect *e, char *buf,
+    size_t len);
 
 /* Free every target and empty LIST (the struct itself is the caller's). */
 void probe_targets_clear(struct probe_target_list *list);

@@ -1,0 +1,296 @@
+#include "probe/stats.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+
+/*
+ * Latency percentiles come from log-spaced histograms kept per 10 s
+ * slot: bin b holds latencies up to 1.1^b ms, so a percentile is off by
+ * at most 10%, and a target costs 30 slots of 128 counters whatever the
+ * probe rate.
+ */
+#define HIST_BINS      128
+#define HIST_RATIO     1.1
+#define HIST_SLOT_S    10
+#define HIST_SLOTS     30 /* 5 minutes */
+#define ERROR_WINDOW_S 60
+
+struct second {
+	int64_t sec; /* wall second this bucket counts, -1 when unused */
+	struct probe_bucket b;
+};
+
+struct hist_slot {
+	int64_t slot; /* wall second / HIST_SLOT_S, -1 when unused */
+	uint32_t bins[HIST_BINS];
+};
+
+struct target_stats {
+	enum probe_state state;
+	int64_t state_since_wall_ms;
+	uint64_t total;
+	uint64_t failures;
+	int consecutive_failures;
+	int consecutive_successes;
+	size_t recent_next; /* where the next result goes */
+	size_t nrecent;
+	struct probe_result recent[PROBE_STATS_RECENT];
+	struct second seconds[PROBE_STATS_SECONDS];
+	struct hist_slot hist[HIST_SLOTS];
+};
+
+struct probe_stats {
+	pthread_mutex_t lock;
+	size_t ntargets;
+	int fail_threshold;
+	int success_threshold;
+	struct target_stats *t;
+};
+
+static void
+target_clear(struct target_stats *ts)
+{
+	size_t i;
+
+	ts->total = ts->failures = 0;
+	ts->recent_next = ts->nrecent = 0;
+	for (i = 0; i < PROBE_STATS_SECONDS; i++) {
+		ts->seconds[i].sec = -1;
+		memset(&ts->seconds[i].b, 0, sizeof ts->seconds[i].b);
+	}
+	for (i = 0; i < HIST_SLOTS; i++) {
+		ts->hist[i].slot = -1;
+		memset(ts->hist[i].bins, 0, sizeof ts->hist[i].bins);
+	}
+}
+
+struct probe_stats *
+probe_stats_create(size_t ntargets, int fail_threshold, int success_threshold)
+{
+	struct probe_stats *s = xcalloc(1, sizeof *s);
+	size_t i;
+
+	pthread_mutex_init(&s->lock, NULL);
+	s->ntargets = ntargets;
+	s->fail_threshold = fail_threshold > 0 ? fail_threshold : 1;
+	s->success_threshold = success_threshold > 0 ? success_threshold : 1;
+	s->t = xcalloc(ntargets > 0 ? ntargets : 1, sizeof *s->t);
+	for (i = 0; i < ntargets; i++)
+		target_clear(&s->t[i]);
+	return s;
+}
+
+void
+probe_stats_destroy(struct probe_stats *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_destroy(&s->lock);
+	free(s->t);
+	free(s);
+}
+
+static int
+hist_bin(double ms)
+{
+	int b;
+
+	if (ms <= 1)
+		return 0;
+	b = (int)ceil(log(ms) / log(HIST_RATIO));
+	return b < HIST_BINS ? b : HIST_BINS - 1;
+}
+
+/* Count R in its second and, when it got an answer, its latency slot. */
+static void
+add_to_buckets(struct target_stats *ts, const struct probe_result *r)
+{
+	int64_t sec = r->started_wall_ms / 1000;
+	struct second *s = &ts->seconds[sec % PROBE_STATS_SECONDS];
+	struct hist_slot *h;
+	float ms = (float)r->duration_ms;
+
+	if (s->sec != sec) {
+		s->sec = sec;
+		memset(&s->b, 0, sizeof s->b);
+	}
+	s->b.count++;
+	s->b.failures += !r->ok;
+	s->b.latency_sum_ms += ms;
+	if (ms > s->b.latency_max_ms)
+		s->b.latency_max_ms = ms;
+
+	/* No answer means no latency: a timeout would only echo itself. */
+	if (r->status == 0)
+		return;
+	h = &ts->hist[(sec / HIST_SLOT_S) % HIST_SLOTS];
+	if (h->slot != sec / HIST_SLOT_S) {
+		h->slot = sec / HIST_SLOT_S;
+		memset(h->bins, 0, sizeof h->bins);
+	}
+	h->bins[hist_bin(r->duration_ms)]++;
+}
+
+/* Apply the thresholds; returns the new state. */
+static enum probe_state
+next_state(const struct probe_stats *s, const struct target_stats *ts, bool ok)
+{
+	if (ts->state == PROBE_STATE_UNKNOWN)
+		return ok ? PROBE_STATE_UP : PROBE_STATE_DOWN;
+	if (ts->state == PROBE_STATE_UP &&
+	    ts->consecutive_failures >= s->fail_threshold)
+		return PROBE_STATE_DOWN;
+	if (ts->state == PROBE_STATE_DOWN &&
+	    ts->consecutive_successes >= s->success_threshold)
+		return PROBE_STATE_UP;
+	return ts->state;
+}
+
+int
+probe_stats_record(
+    struct probe_stats *s, struct probe_result *r, enum probe_state *previous)
+{
+	struct target_stats *ts;
+	enum probe_state old;
+
+	if (r->target >= s->ntargets)
+		return 0;
+	ts = &s->t[r->target];
+
+	pthread_mutex_lock(&s->lock);
+	ts->total++;
+	ts->failures += !r->ok;
+	ts->consecutive_failures = r->ok ? 0 : ts->consecutive_failures + 1;
+	ts->consecutive_successes = r->ok ? ts->consecutive_successes + 1 : 0;
+	r->consecutive =
+	    r->ok ? ts->consecutive_successes : ts->consecutive_failures;
+	old = ts->state;
+	ts->state = next_state(s, ts, r->ok);
+	if (ts->state != old)
+		ts->state_since_wall_ms =
+		    r->started_wall_ms + (int64_t)r->duration_ms;
+	r->state = ts->state;
+	add_to_buckets(ts, r);
+	ts->recent[ts->recent_next] = *r;
+	ts->recent_next = (ts->recent_next + 1) % PROBE_STATS_RECENT;
+	if (ts->nrecent < PROBE_STATS_RECENT)
+		ts->nrecent++;
+	pthread_mutex_unlock(&s->lock);
+
+	if (previous != NULL)
+		*previous = old;
+	return ts->state != old;
+}
+
+/* The latency below which a fraction P of the counts in BINS fall. */
+static double
+hist_percentile(const uint32_t *bins, uint64_t count, double p)
+{
+	double rank = p * (double)count, lo, hi, below = 0;
+	int b;
+
+	for (b = 0; b < HIST_BINS; b++) {
+		if (below + bins[b] >= rank && bins[b] > 0) {
+			lo = b == 0 ? 0 : pow(HIST_RATIO, b - 1);
+			hi = pow(HIST_RATIO, b);
+			return lo + (hi - lo) * (rank - below) / bins[b];
+		}
+		below += bins[b];
+	}
+	return 0;
+}
+
+static void
+snapshot_percentiles(
+    const struct target_stats *ts, int64_t now_sec, struct probe_snapshot *out)
+{
+	uint32_t sum[HIST_BINS] = {0};
+	int64_t first = now_sec / HIST_SLOT_S - (HIST_SLOTS - 1);
+	uint64_t count = 0;
+	size_t i;
+	int b;
+
+	for (i = 0; i < HIST_SLOTS; i++) {
+		if (ts->hist[i].slot < first)
+			continue;
+		for (b = 0; b < HIST_BINS; b++) {
+			sum[b] += ts->hist[i].bins[b];
+			count += ts->hist[i].bins[b];
+		}
+	}
+	if (count == 0)
+		return;
+	out->p50_ms = hist_percentile(sum, count, 0.50);
+	out->p95_ms = hist_percentile(sum, count, 0.95);
+	out->p99_ms = hist_percentile(sum, count, 0.99);
+}
+
+static void
+snapshot_seconds(
+    const struct target_stats *ts, int64_t now_sec, struct probe_snapshot *out)
+{
+	uint32_t failures = 0;
+	int64_t sec;
+	size_t i;
+
+	for (i = 0; i < PROBE_STATS_SECONDS; i++) {
+		const struct second *s;
+
+		sec = now_sec - (PROBE_STATS_SECONDS - 1) + (int64_t)i;
+		s = &ts->seconds[sec % PROBE_STATS_SECONDS];
+		if (sec < 0 || s->sec != sec)
+			continue;
+		out->seconds[i] = s->b;
+		if (sec > now_sec - ERROR_WINDOW_S) {
+			out->count_1m += s->b.count;
+			failures += s->b.failures;
+		}
+	}
+	if (out->count_1m > 0)
+		out->error_rate_1m = (double)failures / out->count_1m;
+}
+
+void
+probe_stats_snapshot(struct probe_stats *s, size_t t, int64_t now_wall_ms,
+    struct probe_snapshot *out)
+{
+	const struct target_stats *ts;
+	int64_t now_sec = now_wall_ms / 1000;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (t >= s->ntargets)
+		return;
+	ts = &s->t[t];
+
+	pthread_mutex_lock(&s->lock);
+	out->state = ts->state;
+	out->state_since_wall_ms = ts->state_since_wall_ms;
+	out->total = ts->total;
+	out->failures = ts->failures;
+	out->consecutive_failures = ts->consecutive_failures;
+	out->consecutive_successes = ts->consecutive_successes;
+	out->nrecent = ts->nrecent;
+	for (i = 0; i < ts->nrecent; i++)
+		out->recent[i] =
+		    ts->recent[(ts->recent_next + PROBE_STATS_RECENT - 1 - i) %
+		               PROBE_STATS_RECENT];
+	snapshot_seconds(ts, now_sec, out);
+	snapshot_percentiles(ts, now_sec, out);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+probe_stats_clear(struct probe_stats *s)
+{
+	size_t i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->ntargets; i++)
+		target_clear(&s->t[i]);
+	pthread_mutex_unlock(&s->lock);
+}
