@@ -147,8 +147,8 @@ cmd_mock(int argc, char **argv)
 	}
 	cfg.token = getenv("LUNA_CONTROL_TOKEN");
 	if (scenario != NULL && scenario[0] != '\0' &&
-	    (sc = mock_scenario_open(scenario, mock_state_validate, err,
-	    sizeof err)) == NULL) {
+	    (sc = mock_scenario_open(
+	         scenario, mock_state_validate, err, sizeof err)) == NULL) {
 		fprintf(stderr, "luna mock: %s\n", err);
 		return 2;
 	}
@@ -166,7 +166,7 @@ cmd_mock(int argc, char **argv)
 	}
 	log_start(s, listen);
 	if (sc != NULL && mock_scenario_runner_play(mock_server_scenarios(s),
-	    sc, err, sizeof err) < 0)
+	                      sc, err, sizeof err) < 0)
 		log_msg(LOG_ERROR, "%s", err);
 	sigwait(&sigs, &sig);
 	log_stop(s, sig);

@@ -212,8 +212,9 @@ mock_client_get(struct mock_client *c, int history, char *err, size_t errlen)
 	if (c->server != NULL) {
 		st = mock_server_state(c->server);
 		o = mock_state_json(st);
-		cJSON_AddItemToObject(o, "scenario", mock_scenario_runner_json(
-		    mock_server_scenarios(c->server)));
+		cJSON_AddItemToObject(o, "scenario",
+		    mock_scenario_runner_json(
+		        mock_server_scenarios(c->server)));
 		return o;
 	}
 	return remote_call(c, "GET", history ? "/control/history" : "/control",
@@ -221,8 +222,8 @@ mock_client_get(struct mock_client *c, int history, char *err, size_t errlen)
 }
 
 cJSON *
-mock_client_scenario_play(struct mock_client *c, const cJSON *scenario,
-    char *err, size_t errlen)
+mock_client_scenario_play(
+    struct mock_client *c, const cJSON *scenario, char *err, size_t errlen)
 {
 	struct mock_scenario_runner *r;
 	char *body;
@@ -232,8 +233,8 @@ mock_client_scenario_play(struct mock_client *c, const cJSON *scenario,
 	if (body == NULL)
 		fatal("out of memory printing a scenario");
 	if (c->server == NULL)
-		o = remote_call(c, "POST", "/control/scenario", body, NULL, err,
-		    errlen);
+		o = remote_call(
+		    c, "POST", "/control/scenario", body, NULL, err, errlen);
 	else {
 		r = mock_server_scenarios(c->server);
 		if (mock_scenario_runner_post(r, body, err, errlen) == 0)
@@ -249,8 +250,8 @@ mock_client_scenario_stop(struct mock_client *c, char *err, size_t errlen)
 	if (c->server != NULL)
 		return mock_scenario_runner_stop(
 		    mock_server_scenarios(c->server), err, errlen);
-	return remote_call(c, "DELETE", "/control/scenario", NULL, NULL, err,
-	    errlen);
+	return remote_call(
+	    c, "DELETE", "/control/scenario", NULL, NULL, err, errlen);
 }
 
 /* Append to BUF, which always holds a string. */

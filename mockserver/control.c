@@ -59,8 +59,8 @@ run_get(struct mock_control *c, const struct mock_control_request *req,
 {
 	cJSON *o = mock_state_json(c->st);
 
-	cJSON_AddItemToObject(o, "scenario",
-	    mock_scenario_runner_json(c->scenarios));
+	cJSON_AddItemToObject(
+	    o, "scenario", mock_scenario_runner_json(c->scenarios));
 	reply_json(rep, 200, o);
 }
 
@@ -128,8 +128,8 @@ run_scenario(struct mock_control *c, const struct mock_control_request *req,
 			reply_error(rep, 404, err);
 		else
 			reply_json(rep, 200, o);
-	} else if (mock_scenario_runner_post(c->scenarios, req->body, err,
-	    sizeof err) < 0)
+	} else if (mock_scenario_runner_post(
+	               c->scenarios, req->body, err, sizeof err) < 0)
 		reply_error(rep, 400, err);
 	else
 		reply_json(rep, 200, mock_scenario_runner_json(c->scenarios));

@@ -3,45 +3,10 @@
 # curl: each step takes effect on time (as a polling client sees it and
 # in the mock's own history), errors name the step and field, and stop
 # restores healthy.
-set -euo pipefail
+# shellcheck source=tests/integration/scenario_lib.sh
+. "$(dirname "$0")/scenario_lib.sh"
 
-: "${LUNA:?path of the luna binary}"
-command -v curl >/dev/null || { echo "skip: curl is missing"; exit 77; }
-command -v python3 >/dev/null || { echo "skip: python3 is missing"; exit 77; }
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
-
-# Start `luna mock` on a free port with ARGS; sets URL.
-start_mock() {
-	local log i
-	nmocks=$((${nmocks:-0} + 1))
-	log=$tmp/mock$nmocks.log
-	LUNA_LOG_FORMAT=json "$LUNA" mock --listen 127.0.0.1:0 "$@" \
-		>"$log" 2>&1 &
-	pids+=($!)
-	for i in $(seq 100); do
-		URL=$(python3 -c 'import json,sys
-for l in open(sys.argv[1]):
-    try: o = json.loads(l)
-    except ValueError: continue
-    if o.get("event") == "start": print(o["url"]); break' "$log")
-		[ -n "$URL" ] && return 0
-		sleep 0.05
-	done
-	cat "$log" >&2
-	fail "the mock did not start"
-}
-
 status_of() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$1"; }
 
 # A field of GET /control's JSON, by a python expression on `o`.
