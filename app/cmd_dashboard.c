@@ -1,10 +1,278 @@
+/*
+ * `luna` in a terminal: the bundled mock (or a remote one), the probe
+ * engine on its targets plus the mock's own endpoint, and the dashboard
+ * on top. Nothing is printed while the screen is ours: logs go to
+ * LUNA_LOG_FILE / --log-file when given, else nowhere.
+ */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "app/commands.h"
+#include "app/options.h"
+#include "common/log.h"
+#include "mockserver/client.h"
+#include "mockserver/server.h"
+#include "probe/engine.h"
+#include "probe/output.h"
+#include "tui/dashboard.h"
+
+/* The mock's own target: often enough that a flip shows at once. */
+#define MOCK_INTERVAL_MS    1000
+#define DEFAULT_INTERVAL_MS 5000
+
+static const char *const dashboard_switches[] = {NULL};
+static const struct options_spec dashboard_spec = {dashboard_switches, true};
+
+struct dashboard_run {
+	struct options o;
+	const char *log_file;
+	int log_fd;
+	bool logging;
+	struct mock_server *server;
+	struct mock_client *client;
+	struct probe_stats *stats;
+	struct tui_dashboard *dash;
+	struct probe_engine *engine;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: luna [options] [URL...]\n\n"
+	             "The dashboard: probes the targets and the bundled mock "
+	             "(or LUNA_MOCK_URL),\nwhose behaviour its keys flip; "
+	             "? shows the keys.\n\noptions:\n");
+	options_usage(out);
+	fprintf(out, "  --log-file FILE       where logs go meanwhile "
+	             "(LUNA_LOG_FILE) [nowhere]\n");
+}
+
+/* Take "--log-file FILE" or "--log-file=FILE" out of ARGV. */
+static const char *
+take_log_file(int *argc, char **argv)
+{
+	const char *env = getenv("LUNA_LOG_FILE");
+	const char *found = NULL;
+	int i, skip;
+
+	for (i = 1; i < *argc; i++) {
+		skip = 0;
+		if (strcmp(argv[i], "--log-file") == 0 && i + 1 < *argc) {
+			found = argv[i + 1];
+			skip = 2;
+		} else if (strncmp(argv[i], "--log-file=", 11) == 0) {
+			found = argv[i] + 11;
+			skip = 1;
+		}
+		if (skip == 0)
+			continue;
+		memmove(&argv[i], &argv[i + skip],
+		    (size_t)(*argc - i - skip + 1) * sizeof *argv);
+		*argc -= skip;
+		i--;
+	}
+	if (found == NULL && env != NULL && env[0] != '\0')
+		found = env;
+	return found;
+}
+
+static int
+open_log(struct dashboard_run *run, char *err, size_t errlen)
+{
+	enum log_format f =
+	    run->o.log_format_set ? run->o.log_format : LOG_FORMAT_TEXT;
+
+	run->log_fd = -1;
+	if (run->log_file != NULL) {
+		run->log_fd = open(run->log_file,
+		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (run->log_fd < 0) {
+			snprintf(err, errlen, "cannot open log file '%s': %s",
+			    run->log_file, strerror(errno));
+			return -1;
+		}
+	}
+	run->logging = run->log_fd >= 0;
+	log_setup(run->log_fd, f, LOG_INFO);
+	return 0;
+}
+
+/* True when the command line, environment or file set an interval. */
+static bool
+interval_given(const struct options *o, int argc, char **argv)
+{
+	const char *env = getenv("LUNA_INTERVAL");
+	int i;
+
+	if (env != NULL && env[0] != '\0')
+		return true;
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--interval", 10) == 0)
+			return true;
+	return o->defaults.interval_ms != DEFAULT_INTERVAL_MS;
+}
+
+static int
+start_mock(struct dashboard_run *run, char *err, size_t errlen)
+{
+	struct mock_server_config c;
+
+	if (run->o.mock_url != NULL) {
+		run->client =
+		    mock_client_remote(run->o.mock_url, run->o.control_token);
+		return 0;
+	}
+	memset(&c, 0, sizeof c);
+	c.listen = run->o.mock_listen;
+	c.fallback_port = !run->o.mock_listen_set;
+	c.token = run->o.control_token;
+	run->server = mock_server_start(&c, err, errlen);
+	if (run->server == NULL)
+		return -1;
+	run->client = mock_client_local(run->server);
+	return 0;
+}
+
+/* Probe the mock the keys drive, as target "mock" (or "luna-mock"). */
+static int
+add_mock_target(
+    struct dashboard_run *run, bool interval_set, char *err, size_t errlen)
+{
+	struct probe_defaults d = run->o.defaults;
+	const char *name = "mock";
+	char url[1024];
+
+	if (!interval_set)
+		d.interval_ms = MOCK_INTERVAL_MS;
+	if (probe_targets_find(&run->o.targets, name) >= 0)
+		name = "luna-mock";
+	snprintf(url, sizeof url, "%s/mock", mock_client_url(run->client));
+	return probe_targets_add_url(
+	    &run->o.targets, name, url, &d, err, errlen);
+}
+
+/* The engine thread's callback: a log line, and a nudge to redraw. */
+static void
+on_result(const struct probe_target *t, const struct probe_result *r,
+    int state_changed, enum probe_state previous, void *arg)
+{
+	struct dashboard_run *run = arg;
+
+	if (run->logging)
+		probe_output_log(t, r, state_changed, previous);
+	tui_dashboard_notify(run->dash);
+}
+
+static int
+start_engine(struct dashboard_run *run, char *err, size_t errlen)
+{
+	struct tui_dashboard_config dc = {
+	    .targets = &run->o.targets,
+	    .mock = run->client,
+	    .stderr_fd = run->log_fd,
+	};
+	struct probe_engine_config ec = {
+	    .targets = &run->o.targets,
+	    .on_result = on_result,
+	    .arg = run,
+	};
+
+	run->stats = probe_stats_create(run->o.targets.count,
+	    run->o.fail_threshold, run->o.success_threshold);
+	dc.stats = ec.stats = run->stats;
+	run->dash = tui_dashboard_create(&dc);
+	run->engine = probe_engine_start(&ec, err, errlen);
+	return run->engine != NULL ? 0 : -1;
+}
+
+static void
+log_start(struct dashboard_run *run)
+{
+	cJSON *j;
+
+	if (!run->logging)
+		return;
+	j = options_json(&run->o);
+	cJSON_AddStringToObject(j, "mode", "dashboard");
+	cJSON_AddStringToObject(j, "mock", mock_client_url(run->client));
+	log_event(LOG_INFO, "start", j);
+}
+
+static void
+log_stop(struct dashboard_run *run, const char *reason)
+{
+	cJSON *j;
+
+	if (!run->logging)
+		return;
+	j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "reason", reason);
+	log_event(LOG_INFO, "stop", j);
+}
+
+static void
+finish(struct dashboard_run *run)
+{
+	probe_engine_stop(run->engine);
+	tui_dashboard_destroy(run->dash);
+	probe_stats_destroy(run->stats);
+	mock_client_destroy(run->client);
+	mock_server_stop(run->server);
+	options_free(&run->o);
+	log_setup(STDERR_FILENO, LOG_FORMAT_TEXT, LOG_INFO);
+	if (run->log_fd >= 0)
+		close(run->log_fd);
+}
+
+/* Everything up to the screen; exit status 2 on bad configuration. */
+static int
+prepare(
+    struct dashboard_run *run, int argc, char **argv, char *err, size_t errlen)
+{
+	bool interval_set;
+
+	run->log_fd = -1;
+	run->log_file = take_log_file(&argc, argv);
+	if (options_parse(&run->o, argc, argv, &dashboard_spec, err, errlen) <
+	    0)
+		return 2;
+	if (run->o.help)
+		return 0;
+	interval_set = interval_given(&run->o, argc, argv);
+	if (open_log(run, err, errlen) < 0 ||
+	    start_mock(run, err, errlen) < 0 ||
+	    add_mock_target(run, interval_set, err, errlen) < 0)
+		return 2;
+	log_start(run);
+	if (start_engine(run, err, errlen) < 0)
+		return 1;
+	return 0;
+}
 
 int
 cmd_dashboard(int argc, char **argv)
 {
-	fprintf(stderr, "luna: 'dashboard' is not available in this build\n");
-	return 2;
+	struct dashboard_run run;
+	char err[512];
+	int rc;
+
+	memset(&run, 0, sizeof run);
+	rc = prepare(&run, argc, argv, err, sizeof err);
+	if (rc == 0 && run.o.help) {
+		usage(stdout);
+	} else if (rc == 0 && tui_dashboard_run(
+	                          run.dash, run.engine, err, sizeof err) < 0) {
+		log_stop(&run, err);
+		rc = 2;
+	} else if (rc == 0) {
+		log_stop(&run, "quit");
+	}
+	finish(&run);
+	if (rc != 0)
+		fprintf(stderr, "luna: %s\n", err);
+	return rc;
 }

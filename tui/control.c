@@ -1,0 +1,248 @@
+#include "tui/control.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/clock.h"
+#include "common/xalloc.h"
+#include "mockserver/client.h"
+
+#define QUEUE_MAX 8
+
+struct request {
+	cJSON *change;    /* NULL: reset */
+	unsigned long id; /* of its entry in the changes pane */
+};
+
+struct tui_control {
+	struct mock_client *client;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	struct request queue[QUEUE_MAX];
+	size_t qhead, qlen;
+	unsigned long next_id;
+	unsigned long ids[TUI_CONTROL_CHANGES]; /* parallel to view.changes */
+	bool polled; /* the state was read at least once */
+	struct tui_control_view view;
+};
+
+/* Put a new entry at the front of the pane; the oldest falls off. */
+static struct tui_frame_change *
+push_change(struct tui_control *ctl, const char *source, const char *desc)
+{
+	struct tui_control_view *v = &ctl->view;
+	struct tui_frame_change *c = &v->changes[0];
+	size_t n = v->nchanges < TUI_CONTROL_CHANGES ? v->nchanges
+	                                             : TUI_CONTROL_CHANGES - 1;
+
+	memmove(&v->changes[1], &v->changes[0], n * sizeof *v->changes);
+	memmove(&ctl->ids[1], &ctl->ids[0], n * sizeof *ctl->ids);
+	v->nchanges = n + 1;
+	memset(c, 0, sizeof *c);
+	c->wall_ms = clock_wall_ms();
+	snprintf(c->source, sizeof c->source, "%s", source);
+	snprintf(c->desc, sizeof c->desc, "%s", desc);
+	ctl->ids[0] = ++ctl->next_id;
+	v->generation++;
+	return c;
+}
+
+static struct tui_frame_change *
+find_change(struct tui_control *ctl, unsigned long id)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->view.nchanges; i++)
+		if (ctl->ids[i] == id)
+			return &ctl->view.changes[i];
+	return NULL;
+}
+
+/* Record the outcome of request R: RC and the reason ERR. Locked. */
+static void
+finish_request(
+    struct tui_control *ctl, const struct request *r, int rc, const char *err)
+{
+	struct tui_frame_change *c = find_change(ctl, r->id);
+
+	if (c == NULL)
+		return;
+	c->pending = false;
+	if (rc != 0) {
+		char desc[sizeof c->desc];
+
+		/* The reason may be cut: the pane shows one line anyway. */
+		memcpy(desc, c->desc, sizeof desc);
+		c->failed = true;
+		if (snprintf(c->desc, sizeof c->desc, "%s: %s", desc, err) < 0)
+			c->desc[0] = '\0';
+	}
+	ctl->view.generation++;
+}
+
+/* Take in the state read from the mock (NULL: ERR says why). Locked. */
+static void
+take_state(
+    struct tui_control *ctl, const cJSON *state, const char *err, bool ours)
+{
+	char summary[sizeof ctl->view.summary];
+
+	if (state != NULL)
+		tui_frame_mock_summary(state, summary, sizeof summary);
+	else
+		snprintf(summary, sizeof summary, "unreachable");
+	if (strcmp(summary, ctl->view.summary) == 0)
+		return;
+
+	/* A change nobody here asked for came from elsewhere. */
+	if (ctl->polled && !ours && state != NULL)
+		push_change(ctl, "other", summary);
+	if (state == NULL)
+		push_change(ctl, "poll", err)->failed = true;
+	snprintf(ctl->view.summary, sizeof ctl->view.summary, "%s", summary);
+	ctl->polled = true;
+	ctl->view.generation++;
+}
+
+static int
+apply(
+    struct tui_control *ctl, const struct request *r, char *err, size_t errlen)
+{
+	if (r->change == NULL)
+		return mock_client_reset(ctl->client, "key", err, errlen);
+	return mock_client_update(ctl->client, r->change, "key", err, errlen);
+}
+
+/* Wait for a request or the next poll; true when one is queued. Locked. */
+static bool
+wait_for_work(struct tui_control *ctl, int64_t deadline_ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(deadline_ms / 1000);
+	ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
+	while (!ctl->stopping && ctl->qlen == 0)
+		if (pthread_cond_timedwait(&ctl->wake, &ctl->lock, &ts) != 0)
+			break;
+	return ctl->qlen > 0;
+}
+
+static void *
+worker(void *arg)
+{
+	struct tui_control *ctl = arg;
+	char err[256] = "";
+	struct request r;
+	cJSON *state;
+	bool ours;
+	int rc;
+
+	pthread_mutex_lock(&ctl->lock);
+	while (!ctl->stopping) {
+		ours = false;
+		if (ctl->polled &&
+		    wait_for_work(ctl, clock_mono_ms() + TUI_CONTROL_POLL_MS)) {
+			r = ctl->queue[ctl->qhead];
+			ctl->qhead = (ctl->qhead + 1) % QUEUE_MAX;
+			ctl->qlen--;
+			pthread_mutex_unlock(&ctl->lock);
+			rc = apply(ctl, &r, err, sizeof err);
+			cJSON_Delete(r.change);
+			pthread_mutex_lock(&ctl->lock);
+			finish_request(ctl, &r, rc, err);
+			ours = true;
+		}
+		if (ctl->stopping)
+			break;
+		pthread_mutex_unlock(&ctl->lock);
+		state = mock_client_get(ctl->client, 0, err, sizeof err);
+		pthread_mutex_lock(&ctl->lock);
+		take_state(ctl, state, err, ours);
+		cJSON_Delete(state);
+	}
+	pthread_mutex_unlock(&ctl->lock);
+	return NULL;
+}
+
+struct tui_control *
+tui_control_start(struct mock_client *c)
+{
+	struct tui_control *ctl = xcalloc(1, sizeof *ctl);
+	pthread_condattr_t attr;
+
+	ctl->client = c;
+	pthread_mutex_init(&ctl->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&ctl->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	snprintf(ctl->view.summary, sizeof ctl->view.summary, "...");
+	if (pthread_create(&ctl->thread, NULL, worker, ctl) != 0)
+		fatal("cannot start the mock control thread");
+	return ctl;
+}
+
+void
+tui_control_stop(struct tui_control *ctl)
+{
+	if (ctl == NULL)
+		return;
+	pthread_mutex_lock(&ctl->lock);
+	ctl->stopping = true;
+	pthread_cond_signal(&ctl->wake);
+	pthread_mutex_unlock(&ctl->lock);
+	pthread_join(ctl->thread, NULL);
+	while (ctl->qlen > 0) {
+		cJSON_Delete(ctl->queue[ctl->qhead].change);
+		ctl->qhead = (ctl->qhead + 1) % QUEUE_MAX;
+		ctl->qlen--;
+	}
+	pthread_cond_destroy(&ctl->wake);
+	pthread_mutex_destroy(&ctl->lock);
+	free(ctl);
+}
+
+int
+tui_control_send(struct tui_control *ctl, cJSON *change, const char *desc)
+{
+	struct request *r;
+
+	pthread_mutex_lock(&ctl->lock);
+	if (ctl->qlen == QUEUE_MAX) {
+		pthread_mutex_unlock(&ctl->lock);
+		cJSON_Delete(change);
+		return -1;
+	}
+	r = &ctl->queue[(ctl->qhead + ctl->qlen++) % QUEUE_MAX];
+	r->change = change;
+	push_change(ctl, "key", desc)->pending = true;
+	r->id = ctl->ids[0];
+	pthread_cond_signal(&ctl->wake);
+	pthread_mutex_unlock(&ctl->lock);
+	return 0;
+}
+
+unsigned long
+tui_control_generation(struct tui_control *ctl)
+{
+	unsigned long g;
+
+	pthread_mutex_lock(&ctl->lock);
+	g = ctl->view.generation;
+	pthread_mutex_unlock(&ctl->lock);
+	return g;
+}
+
+void
+tui_control_view(struct tui_control *ctl, struct tui_control_view *out)
+{
+	pthread_mutex_lock(&ctl->lock);
+	*out = ctl->view;
+	pthread_mutex_unlock(&ctl->lock);
+}

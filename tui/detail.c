@@ -1,0 +1,97 @@
+#include "tui/detail.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/format.h"
+#include "tui/table.h"
+
+static void
+cut(char *line, int width)
+{
+	if (width >= 0 && width < TUI_FRAME_LINE_MAX &&
+	    strlen(line) > (size_t)width)
+		line[width] = '\0';
+}
+
+static void
+state_line(const struct probe_snapshot *s, int64_t now, char *buf, size_t len)
+{
+	enum tui_health h = tui_table_health(s);
+	char since[32];
+
+	if (s->state_since_wall_ms <= 0) {
+		snprintf(buf, len, "%s", tui_table_health_name(h));
+		return;
+	}
+	tui_format_uptime(
+	    (now - s->state_since_wall_ms) / 1000, since, sizeof since);
+	snprintf(buf, len, "%s for %s, %llu probes, %llu failed",
+	    tui_table_health_name(h), since, (unsigned long long)s->total,
+	    (unsigned long long)s->failures);
+}
+
+static void
+phases_line(const struct probe_result *r, char *buf, size_t len)
+{
+	char outcome[32], total[16], dns[16], conn[16], tls[16], ttfb[16];
+
+	snprintf(outcome, sizeof outcome, "%d", r->status);
+	tui_format_ms(r->duration_ms, total, sizeof total);
+	tui_format_ms(r->dns_ms, dns, sizeof dns);
+	tui_format_ms(r->connect_ms, conn, sizeof conn);
+	tui_format_ms(r->tls_ms > 0 ? r->tls_ms : -1, tls, sizeof tls);
+	tui_format_ms(r->ttfb_ms, ttfb, sizeof ttfb);
+	snprintf(buf, len,
+	    "last %s in %s: dns %s  connect %s  tls %s  "
+	    "first byte %s  %zu B",
+	    r->status > 0 ? outcome : "no answer", total, dns, conn, tls, ttfb,
+	    r->bytes);
+}
+
+static void
+recent_line(const struct probe_result *r, char *buf, size_t len)
+{
+	char clock[32], total[16], outcome[32];
+	const char *kind = probe_error_name(r->error), *what;
+
+	tui_format_clock(r->started_wall_ms, 1, clock, sizeof clock);
+	tui_format_ms(r->duration_ms, total, sizeof total);
+	if (r->status > 0)
+		snprintf(outcome, sizeof outcome, "%d", r->status);
+	else
+		snprintf(outcome, sizeof outcome, "-");
+
+	/* The detail names the cause best; the kind is the short form. */
+	if (r->ok)
+		what = "ok";
+	else if (r->error_detail[0] != '\0')
+		what = r->error_detail;
+	else
+		what = kind != NULL ? kind : "failed";
+	snprintf(buf, len, "%s  %-4s %7s  %s", clock, outcome, total, what);
+}
+
+int
+tui_detail_lines(const struct probe_target *t, const struct probe_snapshot *s,
+    int64_t now_wall_ms, int width, char lines[][TUI_FRAME_LINE_MAX], int max)
+{
+	char every[16];
+	int n = 0;
+	size_t i;
+
+	if (max <= 0)
+		return 0;
+	tui_format_ms((double)t->interval_ms, every, sizeof every);
+	snprintf(lines[n++], TUI_FRAME_LINE_MAX, "%s  %s %s  every %s", t->name,
+	    t->method, t->url, every);
+	if (n < max)
+		state_line(s, now_wall_ms, lines[n++], TUI_FRAME_LINE_MAX);
+	if (n < max && s->nrecent > 0)
+		phases_line(&s->recent[0], lines[n++], TUI_FRAME_LINE_MAX);
+	for (i = 0; i < s->nrecent && n < max; i++)
+		recent_line(&s->recent[i], lines[n++], TUI_FRAME_LINE_MAX);
+	for (i = 0; i < (size_t)n; i++)
+		cut(lines[i], width);
+	return n;
+}

@@ -1,0 +1,186 @@
+#include "tui/keymap.h"
+
+#include <curses.h>
+#include <stdio.h>
+
+#define CTRL(c) ((c)&0x1f)
+
+static const struct tui_key keys[] = {
+    {'h', "h", TUI_ACT_HEALTHY, "mock healthy: 200, no delay, no fault"},
+    {'0', "0", TUI_ACT_STATUS_500, "mock answers 500"},
+    {'5', "5", TUI_ACT_STATUS_503, "mock answers 503"},
+    {'4', "4", TUI_ACT_STATUS_404, "mock answers 404"},
+    {'s', "s", TUI_ACT_SLOWER, "slower: add latency, in steps"},
+    {'S', "S", TUI_ACT_FASTER, "faster: take latency away"},
+    {'f', "f", TUI_ACT_FLAKIER, "flakier: more 503s in the mix"},
+    {'F', "F", TUI_ACT_STEADIER, "steadier: fewer 503s in the mix"},
+    {'X', "X", TUI_ACT_FAULT_RESET, "fault: reset the connection"},
+    {'E', "E", TUI_ACT_FAULT_CLOSE, "fault: close with an empty reply"},
+    {'H', "H", TUI_ACT_FAULT_HANG, "fault: hang, never answer"},
+    {'W', "W", TUI_ACT_FAULT_SLOW_BODY, "fault: trickle the body"},
+    {'T', "T", TUI_ACT_FAULT_TRUNCATE, "fault: cut the body short"},
+    {'G', "G", TUI_ACT_FAULT_GARBAGE, "fault: answer garbage"},
+    {'r', "r", TUI_ACT_MOCK_RESET, "reset the mock to its start"},
+    {KEY_UP, "Up", TUI_ACT_UP, "select the target above"},
+    {'k', "k", TUI_ACT_UP, "select the target above"},
+    {KEY_DOWN, "Down", TUI_ACT_DOWN, "select the target below"},
+    {'j', "j", TUI_ACT_DOWN, "select the target below"},
+    {'p', "p", TUI_ACT_PROBE_NOW, "probe the selected target now"},
+    {'P', "P", TUI_ACT_PROBE_ALL, "probe every target now"},
+    {' ', "Space", TUI_ACT_PAUSE, "pause or resume probing"},
+    {'c', "c", TUI_ACT_CLEAR, "clear the statistics"},
+    {'?', "?", TUI_ACT_HELP, "show or hide this help"},
+    {'q', "q", TUI_ACT_QUIT, "quit"},
+    {CTRL('c'), "Ctrl-C", TUI_ACT_QUIT, NULL},
+};
+
+/* Milliseconds of added latency per slow step; jitter is a tenth. */
+static const int latency_steps[] = {0, 100, 250, 500, 1000, 2000, 5000};
+
+/* Percentage of 503s per flaky step. */
+static const int flaky_steps[] = {0, 5, 10, 25, 50, 75};
+
+#define NSTEPS(a) ((int)(sizeof(a) / sizeof *(a)))
+
+enum tui_action
+tui_keymap_action(int key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (keys[i].key == key)
+			return keys[i].action;
+	return TUI_ACT_NONE;
+}
+
+const struct tui_key *
+tui_keymap_table(size_t *n)
+{
+	*n = sizeof keys / sizeof *keys;
+	return keys;
+}
+
+int
+tui_keymap_is_mock(enum tui_action a)
+{
+	return a >= TUI_ACT_HEALTHY && a <= TUI_ACT_MOCK_RESET;
+}
+
+static int
+step(int *at, int delta, int nsteps)
+{
+	*at += delta;
+	if (*at < 0)
+		*at = 0;
+	if (*at >= nsteps)
+		*at = nsteps - 1;
+	return *at;
+}
+
+static cJSON *
+status_change(int status, struct tui_mock_steps *s, char *desc, size_t len)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	/* A status alone ends any mix, as PUT /control defines it. */
+	cJSON_AddNumberToObject(c, "status", status);
+	cJSON_AddStringToObject(c, "fault", "none");
+	s->flaky = 0;
+	snprintf(desc, len, "status %d", status);
+	return c;
+}
+
+static cJSON *
+healthy_change(struct tui_mock_steps *s, char *desc, size_t len)
+{
+	cJSON *c = status_change(200, s, desc, len);
+
+	cJSON_AddNumberToObject(c, "latency_ms", 0);
+	cJSON_AddNumberToObject(c, "jitter_ms", 0);
+	s->latency = 0;
+	snprintf(desc, len, "healthy");
+	return c;
+}
+
+static cJSON *
+latency_change(struct tui_mock_steps *s, int delta, char *desc, size_t len)
+{
+	int ms = latency_steps[step(&s->latency, delta, NSTEPS(latency_steps))];
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(c, "latency_ms", ms);
+	cJSON_AddNumberToObject(c, "jitter_ms", ms / 10);
+	snprintf(desc, len, "latency %dms", ms);
+	return c;
+}
+
+static cJSON *
+flaky_change(struct tui_mock_steps *s, int delta, char *desc, size_t len)
+{
+	int pct = flaky_steps[step(&s->flaky, delta, NSTEPS(flaky_steps))];
+	cJSON *c = cJSON_CreateObject(), *mix;
+
+	if (pct > 0) {
+		mix = cJSON_AddObjectToObject(c, "mix");
+		cJSON_AddNumberToObject(mix, "503", pct);
+		cJSON_AddNumberToObject(mix, "200", 100 - pct);
+	} else {
+		cJSON_AddNumberToObject(c, "status", 200);
+	}
+	snprintf(desc, len, "errors %d%%", pct);
+	return c;
+}
+
+static cJSON *
+fault_change(const char *fault, char *desc, size_t len)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(c, "fault", fault);
+	snprintf(desc, len, "fault %s", fault);
+	return c;
+}
+
+cJSON *
+tui_keymap_change(
+    enum tui_action a, struct tui_mock_steps *s, char *desc, size_t len)
+{
+	if (len > 0)
+		desc[0] = '\0';
+	switch (a) {
+	case TUI_ACT_HEALTHY:
+		return healthy_change(s, desc, len);
+	case TUI_ACT_STATUS_500:
+		return status_change(500, s, desc, len);
+	case TUI_ACT_STATUS_503:
+		return status_change(503, s, desc, len);
+	case TUI_ACT_STATUS_404:
+		return status_change(404, s, desc, len);
+	case TUI_ACT_SLOWER:
+		return latency_change(s, 1, desc, len);
+	case TUI_ACT_FASTER:
+		return latency_change(s, -1, desc, len);
+	case TUI_ACT_FLAKIER:
+		return flaky_change(s, 1, desc, len);
+	case TUI_ACT_STEADIER:
+		return flaky_change(s, -1, desc, len);
+	case TUI_ACT_FAULT_RESET:
+		return fault_change("reset", desc, len);
+	case TUI_ACT_FAULT_CLOSE:
+		return fault_change("close", desc, len);
+	case TUI_ACT_FAULT_HANG:
+		return fault_change("hang", desc, len);
+	case TUI_ACT_FAULT_SLOW_BODY:
+		return fault_change("slow_body", desc, len);
+	case TUI_ACT_FAULT_TRUNCATE:
+		return fault_change("truncate", desc, len);
+	case TUI_ACT_FAULT_GARBAGE:
+		return fault_change("garbage", desc, len);
+	case TUI_ACT_MOCK_RESET:
+		s->latency = s->flaky = 0;
+		snprintf(desc, len, "reset");
+		return NULL;
+	default:
+		return NULL;
+	}
+}

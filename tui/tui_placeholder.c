@@ -1,2 +1,0 @@
-/* Replaced by the module's sources. */
-typedef int tui_placeholder;
