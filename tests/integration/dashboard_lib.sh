@@ -36,15 +36,16 @@ fail() {
 	exit 1
 }
 
-# Start luna in a 120x40 pane with the environment in LUNA_ENV (an array);
-# when it ends, the pane records its exit status and the terminal modes.
+# Start luna [ARGS] in a 120x40 pane with the environment in LUNA_ENV (an
+# array); when it ends, the pane records its exit status and the terminal
+# modes.
 start_dashboard() {
 	local cmd
 	tm kill-server 2>/dev/null || true
 	rm -f "$tmp/rc" "$tmp/stty" "$tmp/log"
 	cmd="env ${LUNA_ENV[*]} LUNA_MOCK_LISTEN=127.0.0.1:0"
 	cmd+=" LUNA_INTERVAL=200ms LUNA_FAIL_THRESHOLD=2"
-	cmd+=" LUNA_SUCCESS_THRESHOLD=2 '$LUNA' --log-file '$tmp/log';"
+	cmd+=" LUNA_SUCCESS_THRESHOLD=2 '$LUNA' $* --log-file '$tmp/log';"
 	cmd+=" echo \$? > '$tmp/rc'; stty -a > '$tmp/stty'; sleep 120"
 	tm new-session -d -x 120 -y 40 "$cmd"
 }

@@ -2,7 +2,8 @@
 # Scenarios from the dashboard, in a real terminal (tmux): d lists the
 # scenarios, Enter plays one on the bundled mock, a progress line shows
 # the step and what comes next, the target goes down and up with the
-# time to detect in the detail pane, and D stops it, healthy again.
+# time to detect in the detail pane, and D stops it, healthy again; and
+# `luna demo NAME` plays one from the start.
 set -euo pipefail
 # shellcheck source=tests/integration/dashboard_lib.sh
 . "$(dirname "$0")/dashboard_lib.sh"
@@ -66,5 +67,18 @@ wait_for down
 tm send-keys D
 wait_for up
 wait_gone "^scenario long"
+quit_cleanly
+
+# luna demo: the scenario plays from the start, each named endpoint it
+# changes gets a target of its own.
+cat >"$tmp/scenarios/split.json" <<'JSON'
+{"description": "b down, a fine", "duration": "30s", "steps": [
+	{"at": "0s", "endpoint": "a", "status": 200},
+	{"at": "0s", "endpoint": "b", "status": 503}]}
+JSON
+start_dashboard demo split
+wait_text "^scenario split step 2/2: b: status 503"
+wait_text "^  mock-b +down +503 "
+wait_text "^  mock-a +up +200 "
 quit_cleanly
 echo ok
