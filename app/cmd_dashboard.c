@@ -39,6 +39,7 @@ struct dashboard_run {
 	struct tui_dashboard *dash;
 	struct probe_engine *engine;
 	struct mock_scenario *scenario; /* `luna demo`: played at start */
+	char note[300];
 };
 
 static void
@@ -118,6 +119,23 @@ interval_given(const struct options *o, int argc, char **argv)
 	return o->defaults.interval_ms != DEFAULT_INTERVAL_MS;
 }
 
+/* Say so when the mock's port was taken and another one serves. */
+static void
+note_fallback(struct dashboard_run *run)
+{
+	const struct listen_addr *l = &run->o.mock_listen;
+	const char *url = mock_server_url(run->server);
+	char want[300];
+
+	if (l->port == 0)
+		return;
+	listen_format(l, l->port, want, sizeof want);
+	if (strstr(url, want) == NULL)
+		snprintf(run->note, sizeof run->note,
+		    "port %d is taken: the mock listens at %s instead", l->port,
+		    url);
+}
+
 static int
 start_mock(struct dashboard_run *run, char *err, size_t errlen)
 {
@@ -136,6 +154,7 @@ start_mock(struct dashboard_run *run, char *err, size_t errlen)
 	if (run->server == NULL)
 		return -1;
 	run->client = mock_client_local(run->server);
+	note_fallback(run);
 	return 0;
 }
 
@@ -216,6 +235,7 @@ start_engine(struct dashboard_run *run, char *err, size_t errlen)
 	    .targets = &run->o.targets,
 	    .mock = run->client,
 	    .stderr_fd = run->log_fd,
+	    .note = run->note[0] != '\0' ? run->note : NULL,
 	};
 	struct probe_engine_config ec = {
 	    .targets = &run->o.targets,

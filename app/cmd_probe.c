@@ -174,8 +174,8 @@ usage(FILE *out)
 	    "With --once, probe every target once and exit 0 when all\n"
 	    "passed, 1 when any failed, 2 on bad configuration.\n\n"
 	    "options:\n"
-	    "  --once                   one round, then exit\n");
-	options_usage(out);
+	    "  --once                       one round, then exit\n");
+	options_usage_groups(out, OPTIONS_GROUP_PROBE | OPTIONS_GROUP_LOG);
 }
 
 static int

@@ -416,8 +416,7 @@ read_file_values(
 		    path);
 		return -1;
 	}
-	cJSON_ArrayForEach(v, src->file)
-	{
+	cJSON_ArrayForEach (v, src->file) {
 		if (strcmp(v->string, "targets") == 0) {
 			src->file_targets = v;
 			continue;
@@ -656,17 +655,73 @@ options_json(const struct options *o)
 	return j;
 }
 
+/* How --help shows an option: its value's name and its group. */
+struct usage_info {
+	const char *flag;
+	const char *metavar;
+	unsigned group; /* OPTIONS_GROUP_* */
+};
+
+static const struct usage_info usage_infos[] = {
+    {"--interval", "DURATION", OPTIONS_GROUP_PROBE},
+    {"--timeout", "DURATION", OPTIONS_GROUP_PROBE},
+    {"--expect", "CODES", OPTIONS_GROUP_PROBE},
+    {"--method", "METHOD", OPTIONS_GROUP_PROBE},
+    {"--fail-threshold", "N", OPTIONS_GROUP_PROBE},
+    {"--success-threshold", "N", OPTIONS_GROUP_PROBE},
+    {"--log-format", "FORMAT", OPTIONS_GROUP_LOG},
+    {"--mock-listen", "ADDR", OPTIONS_GROUP_MOCK},
+    {"--mock-url", "URL", OPTIONS_GROUP_MOCK},
+    {"--control-token", "TOKEN", OPTIONS_GROUP_MOCK},
+    {"--status-listen", "ADDR", OPTIONS_GROUP_STATUS},
+    {"--emf-namespace", "NAME", OPTIONS_GROUP_STATUS},
+};
+
+/* Options missing from usage_infos show as VALUE, in the status group. */
+static const struct usage_info *
+usage_info(const char *flag)
+{
+	static const struct usage_info other = {
+	    NULL, "VALUE", OPTIONS_GROUP_STATUS};
+	size_t i;
+
+	for (i = 0; i < sizeof usage_infos / sizeof *usage_infos; i++)
+		if (strcmp(usage_infos[i].flag, flag) == 0)
+			return &usage_infos[i];
+	return &other;
+}
+
+/* One option's two lines: flag and variable, then what it does. */
+static void
+usage_line(FILE *out, const char *flag, const char *metavar, const char *env,
+    const char *help)
+{
+	char head[64];
+
+	snprintf(head, sizeof head, "%s %s", flag, metavar);
+	fprintf(out, "  %-28s %s\n  %28s %s\n", head, env, "", help);
+}
+
 void
-options_usage(FILE *out)
+options_usage_groups(FILE *out, unsigned groups)
 {
 	size_t i;
 
-	fprintf(out, "  --targets LIST           URL or name=URL, "
-	             "comma-separated (LUNA_TARGETS)\n"
-	             "  --config FILE            JSON file of targets and "
-	             "options (LUNA_CONFIG)\n");
+	if (groups & OPTIONS_GROUP_PROBE) {
+		usage_line(out, "--targets", "LIST", "LUNA_TARGETS",
+		    "URL or name=URL, comma-separated");
+		usage_line(out, "--config", "FILE", "LUNA_CONFIG",
+		    "JSON file of targets and options");
+	}
 	for (i = 0; i < NDEFS; i++)
-		fprintf(out, "  %s %-*s %s (%s)\n", defs[i].flag,
-		    (int)(22 - strlen(defs[i].flag)), "VALUE", defs[i].help,
-		    defs[i].env);
+		if (groups & usage_info(defs[i].flag)->group)
+			usage_line(out, defs[i].flag,
+			    usage_info(defs[i].flag)->metavar, defs[i].env,
+			    defs[i].help);
+}
+
+void
+options_usage(FILE *out)
+{
+	options_usage_groups(out, OPTIONS_GROUP_ALL);
 }

@@ -64,7 +64,17 @@ void options_free(struct options *o);
 /* The configuration in effect for the "start" event; caller owns. */
 cJSON *options_json(const struct options *o);
 
-/* Print the common options, one per line, for a mode's --help. */
+/* Which options a mode's --help lists. */
+#define OPTIONS_GROUP_PROBE  0x1u /* targets, schedule, checks, thresholds */
+#define OPTIONS_GROUP_LOG    0x2u /* log format */
+#define OPTIONS_GROUP_MOCK   0x4u /* bundled or remote mock */
+#define OPTIONS_GROUP_STATUS 0x8u /* status server and EMF (headless) */
+#define OPTIONS_GROUP_ALL    0xfu
+
+/* Print every common option with its variable, for a mode's --help. */
 void options_usage(FILE *out);
+
+/* The same for the options in GROUPS (OPTIONS_GROUP_*) only. */
+void options_usage_groups(FILE *out, unsigned groups);
 
 #endif

@@ -632,15 +632,26 @@ start_daemon(struct mock_server *s, int fd)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned int threads = cpus > 1 ? (unsigned int)cpus : 1;
 
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	                            MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-	                            MHD_USE_ERROR_LOG | MHD_USE_TURBO,
-	    0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-	    on_mhd_log, s, MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned int)60000, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_END);
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+
+	/*
+	 * Turbo also skips the shutdown() before close(): without it the
+	 * reset fault would send FIN first, and clients would read an
+	 * empty reply instead of a reset.
+	 */
+	flags |= MHD_USE_TURBO;
+
+	/* clang-format off */
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)60000,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_END);
+	/* clang-format on */
 }
 
 static const char *

@@ -120,15 +120,23 @@ classify_partial(const struct probe_check_input *in, struct probe_result *r)
 		    in->body_bytes, curl_words(in), phase(in));
 }
 
+/*
+ * libcurl reports no connect time when the handshake on top of the TCP
+ * connection fails, so the phase comes from the code, not the timings.
+ */
 static void
 classify_tls(const struct probe_check_input *in, struct probe_result *r)
 {
 	if (in->code == CURLE_PEER_FAILED_VERIFICATION)
-		set(r, PROBE_ERR_TLS, "certificate of %s not trusted (%s), %s",
-		    in->host, curl_words(in), phase(in));
+		set(r, PROBE_ERR_TLS,
+		    "certificate of %s not trusted (%s), "
+		    "during the TLS handshake",
+		    in->host, curl_words(in));
 	else
-		set(r, PROBE_ERR_TLS, "TLS failed with %s (%s), %s", in->host,
-		    curl_words(in), phase(in));
+		set(r, PROBE_ERR_TLS,
+		    "TLS failed with %s (%s), during the "
+		    "TLS handshake",
+		    in->host, curl_words(in));
 }
 
 /* The codes that mean a response that is not proper HTTP. */

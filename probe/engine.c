@@ -200,9 +200,15 @@ set_connection(struct slot *s)
 	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
 	curl_easy_setopt(
 	    s->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)t->timeout_ms);
+	/*
+	 * A fresh probe is a new client: no connection, name or TLS
+	 * session kept from the last one, so each phase is measured.
+	 */
 	if (!t->keepalive) {
 		curl_easy_setopt(s->easy, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(s->easy, CURLOPT_FORBID_REUSE, 1L);
+		curl_easy_setopt(s->easy, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+		curl_easy_setopt(s->easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	}
 	if (t->insecure) {
 		curl_easy_setopt(s->easy, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -308,7 +314,11 @@ info_ms(CURL *easy, CURLINFO what)
 	return (double)us / 1000.0;
 }
 
-/* Timing phases, each on its own (dns alone, connect alone, ...). */
+/*
+ * Timing phases, each on its own (dns alone, connect alone, ...).
+ * XXX: libcurl gives no connect time when the TLS handshake fails or
+ * times out, so connect_ms is 0 for those probes although TCP connected.
+ */
 static void
 read_timings(struct slot *s)
 {
@@ -352,9 +362,11 @@ fill_check_input(struct slot *s, CURLcode code, struct probe_check_input *in,
 	in->address = address;
 	in->timeout_ms = (long)s->t->timeout_ms;
 	in->resolved = s->r.dns_ms > 0 || (ip != NULL && *ip != '\0') ||
-	    (code != CURLE_COULDNT_RESOLVE_HOST &&
-		code != CURLE_OPERATION_TIMEDOUT);
-	in->connected = s->r.connect_ms > 0 || pre > 0;
+	               (code != CURLE_COULDNT_RESOLVE_HOST &&
+	                   code != CURLE_OPERATION_TIMEDOUT);
+	/* An address but no connect time: TCP is up, TLS is not. */
+	in->connected =
+	    s->r.connect_ms > 0 || pre > 0 || (ip != NULL && *ip != '\0');
 	in->tls = strncasecmp(s->t->url, "https:", 6) == 0;
 	in->tls_done = s->r.tls_ms > 0 || (in->tls && pre > 0);
 	in->request_sent = pre > 0;

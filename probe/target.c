@@ -185,6 +185,10 @@ targets_truncate(struct probe_target_list *list, size_t count)
 {
 	while (list->count > count)
 		target_free(&list->items[--list->count]);
+	if (list->count == 0) {
+		free(list->items);
+		list->items = NULL;
+	}
 }
 
 /*
@@ -410,8 +414,7 @@ field_headers(
 	t->headers = xrealloc(t->headers,
 	    ((size_t)cJSON_GetArraySize(v) + 1) * sizeof *t->headers);
 	t->headers[0] = NULL;
-	cJSON_ArrayForEach(h, v)
-	{
+	cJSON_ArrayForEach (h, v) {
 		if (!cJSON_IsString(h))
 			return field_error(c, "headers",
 			    "values must be "
@@ -560,8 +563,7 @@ check_known_fields(const struct field_ctx *c, const cJSON *obj)
 	const cJSON *v;
 	size_t i;
 
-	cJSON_ArrayForEach(v, obj)
-	{
+	cJSON_ArrayForEach (v, obj) {
 		for (i = 0; i < sizeof known / sizeof *known; i++)
 			if (strcmp(v->string, known[i]) == 0)
 				break;
@@ -639,8 +641,7 @@ probe_targets_parse_json(struct probe_target_list *list, const cJSON *array,
 		    origin);
 		return -1;
 	}
-	cJSON_ArrayForEach(obj, array)
-	{
+	cJSON_ArrayForEach (obj, array) {
 		if (parse_one(list, obj, &c, d) < 0) {
 			targets_truncate(list, before);
 			return -1;

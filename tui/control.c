@@ -11,6 +11,7 @@
 #include "common/xalloc.h"
 #include "mockserver/client.h"
 #include "mockserver/scenario_player.h"
+#include "tui/keymap.h"
 
 #define QUEUE_MAX 8
 
@@ -124,6 +125,8 @@ take_state(
 		tui_frame_mock_summary(state, summary, sizeof summary);
 	else
 		snprintf(summary, sizeof summary, "unreachable");
+	tui_keymap_read_state(
+	    state, &ctl->view.latency_ms, &ctl->view.error_pct);
 	if (strcmp(summary, ctl->view.summary) == 0)
 		return;
 
@@ -216,6 +219,8 @@ worker(void *arg)
 		state = mock_client_get(ctl->client, 0, err, sizeof err);
 		pthread_mutex_lock(&ctl->lock);
 		take_state(ctl, state, err, ours);
+		if (ours)
+			ctl->view.busy--;
 		cJSON_Delete(state);
 	}
 	pthread_mutex_unlock(&ctl->lock);
@@ -235,6 +240,7 @@ tui_control_start(struct mock_client *c)
 	pthread_cond_init(&ctl->wake, &attr);
 	pthread_condattr_destroy(&attr);
 	snprintf(ctl->view.summary, sizeof ctl->view.summary, "...");
+	ctl->view.latency_ms = ctl->view.error_pct = -1;
 	if (pthread_create(&ctl->thread, NULL, worker, ctl) != 0)
 		fatal("cannot start the mock control thread");
 	return ctl;
@@ -277,6 +283,7 @@ enqueue(struct tui_control *ctl, enum request_kind kind, cJSON *change,
 	r->kind = kind;
 	r->change = change;
 	push_change(ctl, "key", desc)->pending = true;
+	ctl->view.busy++;
 	r->id = ctl->ids[0];
 	pthread_cond_signal(&ctl->wake);
 	pthread_mutex_unlock(&ctl->lock);

@@ -24,6 +24,9 @@ struct tui_control;
 struct tui_control_view {
 	unsigned long generation; /* moves on every change below */
 	char summary[128];        /* tui_frame_mock_summary of the state */
+	int latency_ms;           /* the state's added latency, -1 unknown */
+	int error_pct;            /* its share of error codes, -1 unknown */
+	unsigned busy;            /* changes sent whose outcome is not read */
 	size_t nchanges;
 	struct tui_frame_change changes[TUI_CONTROL_CHANGES]; /* newest first */
 	char scenario[160]; /* where a scenario stands, "" when none plays */

@@ -26,8 +26,9 @@
 #include "tui/scenarios.h"
 #include "tui/table.h"
 
-#define FRAME_MS   100  /* at most ten frames a second */
-#define MESSAGE_MS 3000 /* how long a footer message stays */
+#define FRAME_MS   100   /* at most ten frames a second */
+#define MESSAGE_MS 3000  /* how long a footer message stays */
+#define NOTE_MS    10000 /* how long the note at the start stays */
 #define PANE_LINES 40
 #define KEY_ESC    27
 
@@ -488,6 +489,7 @@ draw(struct tui_dashboard *d)
 static void
 mock_key(struct tui_dashboard *d, enum tui_action a)
 {
+	struct tui_control_view v;
 	char desc[96];
 	cJSON *change;
 
@@ -496,6 +498,13 @@ mock_key(struct tui_dashboard *d, enum tui_action a)
 		       "bundled one");
 		return;
 	}
+	/*
+	 * Step from what the mock does now, whoever changed it last; while
+	 * changes of ours are on their way, from where those lead.
+	 */
+	tui_control_view(d->control, &v);
+	if (v.busy == 0)
+		tui_keymap_sync_steps(&d->steps, v.latency_ms, v.error_pct);
 	change = tui_keymap_change(a, &d->steps, desc, sizeof desc);
 	if (tui_control_send(d->control, change, desc) != 0)
 		say(d, "mock busy: '%s' dropped, try again", desc);
@@ -706,6 +715,10 @@ tui_dashboard_run(struct tui_dashboard *d, struct probe_engine *engine,
 	d->started_ms = clock_mono_ms();
 	if (d->c.mock != NULL)
 		d->control = tui_control_start(d->c.mock);
+	if (d->c.note != NULL) {
+		say(d, "%s", d->c.note);
+		d->message_until_ms = d->started_ms + NOTE_MS;
+	}
 	timeout(0);
 	run_loop(d);
 	tui_control_stop(d->control);

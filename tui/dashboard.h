@@ -18,7 +18,8 @@ struct tui_dashboard_config {
 	const struct probe_target_list *targets; /* outlives the dashboard */
 	struct probe_stats *stats;               /* outlives the dashboard */
 	struct mock_client *mock;                /* the keys' mock, or NULL */
-	int stderr_fd; /* where stderr goes meanwhile; -1: nowhere */
+	int stderr_fd;    /* where stderr goes meanwhile; -1: nowhere */
+	const char *note; /* said in the footer at the start, or NULL */
 };
 
 struct tui_dashboard;

@@ -122,8 +122,10 @@ mix_summary(const cJSON *mix, char *buf, size_t len, size_t *at)
 	const cJSON *w;
 
 	append(buf, len, at, "%smix", *at > 0 ? " " : "");
-	cJSON_ArrayForEach(w, mix) if (cJSON_IsNumber(w))
-	    append(buf, len, at, " %s:%g", w->string, w->valuedouble);
+	cJSON_ArrayForEach (w, mix)
+		if (cJSON_IsNumber(w))
+			append(
+			    buf, len, at, " %s:%g", w->string, w->valuedouble);
 }
 
 void

@@ -2,6 +2,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define CTRL(c) ((c)&0x1f)
 
@@ -35,6 +36,12 @@ static const struct tui_key keys[] = {
     {'q', "q", TUI_ACT_QUIT, "quit"},
     {CTRL('c'), "Ctrl-C", TUI_ACT_QUIT, NULL},
 };
+
+/*
+ * XXX: the mock keys change the default endpoint only; a /mock/NAME
+ * endpoint given its own behaviour (luna ctl --endpoint) keeps it, so a
+ * target on it does not follow the keys.
+ */
 
 /* Milliseconds of added latency per slow step; jitter is a tenth. */
 static const int latency_steps[] = {0, 100, 250, 500, 1000, 2000, 5000};
@@ -141,6 +148,62 @@ fault_change(const char *fault, char *desc, size_t len)
 	cJSON_AddStringToObject(c, "fault", fault);
 	snprintf(desc, len, "fault %s", fault);
 	return c;
+}
+
+static int
+error_pct_of(const cJSON *state)
+{
+	const cJSON *mix = cJSON_GetObjectItemCaseSensitive(state, "mix");
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(state, "status");
+	double total = 0, errors = 0;
+	const cJSON *w;
+
+	if (!cJSON_IsObject(mix) || mix->child == NULL)
+		return cJSON_IsNumber(status) && status->valueint >= 400 ? 100
+		                                                         : 0;
+	cJSON_ArrayForEach (w, mix) {
+		if (!cJSON_IsNumber(w))
+			continue;
+		total += w->valuedouble;
+		if (atoi(w->string) >= 400)
+			errors += w->valuedouble;
+	}
+	return total > 0 ? (int)(errors * 100 / total + 0.5) : 0;
+}
+
+void
+tui_keymap_read_state(const cJSON *state, int *latency_ms, int *error_pct)
+{
+	const cJSON *lat;
+
+	*latency_ms = *error_pct = -1;
+	if (state == NULL)
+		return;
+	lat = cJSON_GetObjectItemCaseSensitive(state, "latency_ms");
+	*latency_ms = cJSON_IsNumber(lat) ? lat->valueint : 0;
+	*error_pct = error_pct_of(state);
+}
+
+/* The index of the largest of the N STEPS not above VALUE. */
+static int
+step_below(const int *steps, int n, int value)
+{
+	int i = 0;
+
+	while (i + 1 < n && steps[i + 1] <= value)
+		i++;
+	return i;
+}
+
+void
+tui_keymap_sync_steps(struct tui_mock_steps *s, int latency_ms, int error_pct)
+{
+	if (latency_ms >= 0)
+		s->latency = step_below(
+		    latency_steps, NSTEPS(latency_steps), latency_ms);
+	if (error_pct >= 0)
+		s->flaky =
+		    step_below(flaky_steps, NSTEPS(flaky_steps), error_pct);
 }
 
 cJSON *

@@ -62,6 +62,21 @@ const struct tui_key *tui_keymap_table(size_t *n);
 int tui_keymap_is_mock(enum tui_action a);
 
 /*
+ * The added latency and the percentage of error codes (4xx, 5xx) of
+ * STATE, the JSON of GET /control, into *LATENCY_MS and *ERROR_PCT;
+ * both -1 when STATE is NULL.
+ */
+void tui_keymap_read_state(const cJSON *state, int *latency_ms, int *error_pct);
+
+/*
+ * Put S on the steps nearest below LATENCY_MS and ERROR_PCT (the mock's
+ * state, perhaps changed elsewhere), so the next step starts from what
+ * the mock does; a value of -1 leaves its step alone.
+ */
+void tui_keymap_sync_steps(
+    struct tui_mock_steps *s, int latency_ms, int error_pct);
+
+/*
  * The PUT /control change for mock action A, moving S along its steps,
  * with a short description ("status 503", "latency 500ms") in DESC.
  * Returns the change (caller frees), or NULL for TUI_ACT_MOCK_RESET

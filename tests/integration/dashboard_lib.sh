@@ -37,15 +37,15 @@ fail() {
 }
 
 # Start luna [ARGS] in a 120x40 pane with the environment in LUNA_ENV (an
-# array); when it ends, the pane records its exit status and the terminal
-# modes.
+# array of NAME=VALUE, which win over the defaults here); when it ends, the
+# pane records its exit status and the terminal modes.
 start_dashboard() {
 	local cmd
 	tm kill-server 2>/dev/null || true
 	rm -f "$tmp/rc" "$tmp/stty" "$tmp/log"
-	cmd="env ${LUNA_ENV[*]} LUNA_MOCK_LISTEN=127.0.0.1:0"
-	cmd+=" LUNA_INTERVAL=200ms LUNA_FAIL_THRESHOLD=2"
-	cmd+=" LUNA_SUCCESS_THRESHOLD=2 '$LUNA' $* --log-file '$tmp/log';"
+	cmd="env LUNA_MOCK_LISTEN=127.0.0.1:0 LUNA_INTERVAL=200ms"
+	cmd+=" LUNA_FAIL_THRESHOLD=2 LUNA_SUCCESS_THRESHOLD=2 ${LUNA_ENV[*]}"
+	cmd+=" '$LUNA' $* --log-file '$tmp/log';"
 	cmd+=" echo \$? > '$tmp/rc'; stty -a > '$tmp/stty'; sleep 120"
 	tm new-session -d -x 120 -y 40 "$cmd"
 }
@@ -61,6 +61,16 @@ wait_for() {
 		sleep 0.1
 	done
 	fail "waiting for '$what': $(cat "$tmp/why")"
+}
+
+# Poll the pane until it shows a line matching the extended regex RE.
+wait_for_text() {
+	local re=$1 _
+	for _ in $(seq 100); do
+		tm capture-pane -p | grep -qE -- "$re" && return 0
+		sleep 0.1
+	done
+	fail "waiting for a line matching '$re'"
 }
 
 # A free loopback port: the kernel's choice, released for the caller.
@@ -90,10 +100,11 @@ resize_small_and_back() {
 	wait_for results
 }
 
-# q ends luna with status 0, and the terminal is in its normal modes.
+# The key given (q or C-c) ends luna with status 0, and the terminal is
+# back in its normal modes.
 quit_cleanly() {
-	local _
-	tm send-keys q
+	local key=$1 _
+	tm send-keys "$key"
 	for _ in $(seq 50); do
 		[ -s "$tmp/stty" ] && break
 		sleep 0.1

@@ -25,18 +25,35 @@ fail() {
 	exit 1
 }
 
-# Start the test server; sets PORT and BASE.
-start_server() {
+# Start the test server (ARGS go to it); sets PORT and BASE.
+spawn_server() {
+	local log
+	log=$(mktemp "$tmp/server.XXXXXX")
 	python3 "$LUNA_SOURCE_DIR/tests/integration/probe_server.py" \
-		--lifetime 240 >"$tmp/server.out" &
+		--lifetime 240 "$@" >"$log" &
 	pids+=($!)
+	PORT=
 	for _ in $(seq 50); do
-		PORT=$(awk '/^PORT/ {print $2}' "$tmp/server.out")
+		PORT=$(awk '/^PORT/ {print $2}' "$log")
 		[ -n "$PORT" ] && break
 		sleep 0.1
 	done
 	[ -n "$PORT" ] || fail "test server did not start"
 	BASE="http://127.0.0.1:$PORT"
+}
+
+start_server() {
+	spawn_server
+}
+
+# start_tls_server CERT KEY: the same server speaking HTTPS.
+start_tls_server() {
+	spawn_server --tls "$1" "$2"
+}
+
+# start_mute_server: accepts connections, never reads or answers.
+start_mute_server() {
+	spawn_server --mute
 }
 
 closed_port() {

@@ -5,9 +5,11 @@ Writes "PORT <n>" on its first line of stdout once it listens, then
 answers each connection by the request's path:
 
   /status/CODE       that status with a short body ("status CODE")
+  /keep              200, keeping the connection open for more requests
   /change/ID         200 with the header X-Luna-Change: ID
   /slow/MS           200 after MS milliseconds
   /hang              reads the request, never answers
+  /stall             sends the headers and 10 of 100 body bytes, then waits
   /reset             reads the request, resets the connection
   /reset-mid         sends part of a response, then resets
   /close             reads the request, closes without a reply
@@ -17,11 +19,16 @@ answers each connection by the request's path:
   /garbage           answers with a line that is not HTTP
   /badchunk          a chunked body with a bad chunk size
 
+A TLS handshake on the plain port gets a plain HTTP 400, as from nginx.
+
+With --tls CERT KEY it speaks HTTPS with that certificate. With --mute
+it accepts connections and never reads or answers (a TLS handshake hangs).
 With --closed-port it prints a port nobody listens on, and exits.
 It exits by itself after --lifetime seconds (default 120).
 """
 import argparse
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -35,14 +42,17 @@ def read_request(conn):
         if not chunk:
             return None
         data += chunk
+        if data.startswith(b"\x16"):
+            return "/tls-hello"
     line = data.split(b"\r\n", 1)[0].decode("latin-1")
     parts = line.split(" ")
     return parts[1] if len(parts) >= 2 else "/"
 
 
-def reply(conn, code, body=b"", headers=()):
-    head = "HTTP/1.1 %d X\r\nContent-Length: %d\r\nConnection: close\r\n" % (
-        code, len(body))
+def reply(conn, code, body=b"", headers=(), close=True):
+    head = "HTTP/1.1 %d X\r\nContent-Length: %d\r\n" % (code, len(body))
+    if close:
+        head += "Connection: close\r\n"
     for h in headers:
         head += h + "\r\n"
     conn.sendall(head.encode() + b"\r\n" + body)
@@ -79,6 +89,9 @@ def large(conn, size):
 
 def handle(conn):
     path = read_request(conn)
+    while path == "/keep":
+        reply(conn, 200, b"kept", close=False)
+        path = read_request(conn)
     if path is None:
         return
     word, _, arg = path.strip("/").partition("/")
@@ -90,6 +103,10 @@ def handle(conn):
         time.sleep(int(arg) / 1000.0)
         reply(conn, 200, b"slow")
     elif word == "hang":
+        hang(conn)
+    elif word == "stall":
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+                     b"0123456789")
         hang(conn)
     elif word == "reset":
         reset(conn)
@@ -114,13 +131,23 @@ def handle(conn):
     elif word == "badchunk":
         conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
                      b"\r\nzz\r\nhello\r\n0\r\n\r\n")
+    elif word == "tls-hello":
+        # A TLS client on the plain port: answer in HTTP, as nginx does.
+        reply(conn, 400, b"plain HTTP here")
     else:
         reply(conn, 404, b"no such case")
     conn.close()
 
 
-def serve(conn):
+def serve(conn, tls, mute):
     try:
+        if mute:
+            hang(conn)
+            return
+        if tls is not None:
+            conn.settimeout(10)
+            conn = tls.wrap_socket(conn, server_side=True)
+            conn.settimeout(None)
         handle(conn)
     except OSError:
         pass
@@ -143,7 +170,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--closed-port", action="store_true")
     ap.add_argument("--lifetime", type=float, default=120)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--mute", action="store_true")
     args = ap.parse_args()
+    tls = None
+    if args.tls:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls[0], args.tls[1])
     if args.closed_port:
         closed_port()
         return
@@ -159,7 +192,8 @@ def main():
             conn, _ = srv.accept()
         except socket.timeout:
             continue
-        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+        threading.Thread(target=serve, args=(conn, tls, args.mute),
+                         daemon=True).start()
     sys.exit(0)
 
 

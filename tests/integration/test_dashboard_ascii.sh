@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The dashboard under LANG=C: ASCII sparklines, the same flip and recovery.
+# The dashboard under LANG=C: ASCII sparklines, the same flip and
+# recovery, and Ctrl-C to quit.
 set -euo pipefail
 # shellcheck source=tests/integration/dashboard_lib.sh
 . "$(dirname "$0")/dashboard_lib.sh"
 
-LUNA_ENV=(-u LC_ALL -u NO_COLOR LANG=C LC_ALL=C)
+LUNA_ENV=(NO_COLOR= LANG=C LC_ALL=C)
 start_dashboard
 wait_for results
 flip_503_and_back
 wait_for ascii
 resize_small_and_back
-quit_cleanly
-echo "ok: dashboard with ASCII sparklines"
+quit_cleanly C-c
+echo "ok: dashboard with ASCII sparklines, quit by Ctrl-C"

@@ -4,7 +4,7 @@ set -euo pipefail
 # shellcheck source=tests/integration/dashboard_lib.sh
 . "$(dirname "$0")/dashboard_lib.sh"
 
-LUNA_ENV=(-u LC_ALL LANG=C.UTF-8 NO_COLOR=1)
+LUNA_ENV=(LC_ALL= LANG=C.UTF-8 NO_COLOR=1)
 start_dashboard
 wait_for results
 tm send-keys 5
@@ -16,5 +16,5 @@ fi
 tm send-keys h
 wait_for up
 resize_small_and_back
-quit_cleanly
+quit_cleanly q
 echo "ok: dashboard without colour"

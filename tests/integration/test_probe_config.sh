@@ -67,5 +67,20 @@ echo '[{"url": "'"$url"'"}]' >"$tmp/array.json"
 probe_once "$out" --config "$tmp/array.json"
 expect_status 0 "a config file may be a bare array of targets"
 
+# "ip" picks the address family: the server listens on IPv4 only.
+cat >"$tmp/ip.json" <<JSON
+[{"name": "v4", "url": "http://localhost:$PORT/status/200", "ip": "4"},
+ {"name": "v6", "url": "http://localhost:$PORT/status/200", "ip": "6"}]
+JSON
+if [ -e /proc/net/if_inet6 ] && grep -q '^0\{31\}1 ' /proc/net/if_inet6; then
+	out="$tmp/ip.out"
+	probe_once "$out" --config "$tmp/ip.json"
+	expect_status 1 "IPv6 to an IPv4-only server fails"
+	check "$out" '[.[] | select(.event == "probe")] |
+		(map(select(.target == "v4"))[0].ok) and
+		(map(select(.target == "v6"))[0].error == "connect")' \
+		"ip 4 connects, ip 6 is refused"
+fi
+
 "$LUNA" probe --help | grep -q 'LUNA_FAIL_THRESHOLD' || fail "--help lists the environment"
 echo "ok: probe options"

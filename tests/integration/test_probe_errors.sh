@@ -21,6 +21,9 @@ kind_of /hang timeout 'no answer within 700 ms, while waiting for the response'
 check "$out" 'map(select(.event == "probe"))[0] |
 	.duration_ms >= 690 and .duration_ms < 1500 and .status == 0' \
 	"timeout: duration close to the timeout"
+kind_of /stall timeout 'timed out after 700 ms with [0-9]+ bytes received, while reading the response body'
+check "$out" 'map(select(.event == "probe"))[0] | .status == 200 and
+	.bytes == 10' "stalled body: status and bytes so far"
 kind_of /reset reset 'reset by peer after 0 bytes, while waiting'
 kind_of /reset-mid reset 'reset by peer after [0-9]+ bytes, while reading the response body'
 kind_of /close empty 'closed without a reply, while waiting for the response'

@@ -49,6 +49,12 @@ expect_status 0 "text format"
 grep -Eq '^[0-9T:.-]+Z INFO probe target=127.0.0.1:[0-9]+/status/200 .*ok=true status=200' \
 	"$out" || fail "text line: $(cat "$out")"
 
+# On a terminal the default format is text.
+script -qec "'$LUNA' probe --once '$BASE/status/200'" /dev/null \
+	>"$tmp/tty.txt" </dev/null || true
+grep -q 'Z INFO probe target=' "$tmp/tty.txt" ||
+	fail "text on a terminal: $(cat "$tmp/tty.txt")"
+
 # LUNA_TARGETS, and the command line winning over it.
 out="$tmp/env.json"
 LUNA_TARGETS="a=$BASE/status/200,b=$BASE/status/201" probe_once "$out"

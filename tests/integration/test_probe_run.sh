@@ -62,4 +62,17 @@ run_for 1.3 TERM "$tmp/thr.json" --interval 200ms --fail-threshold 3 \
 	"up=$BASE/status/200"
 check "$out" '[.[] | select(.event == "state")] | length == 1' \
 	"one state line while healthy"
+# A fresh connection per probe by default; keepalive reuses one.
+cat >"$tmp/keep.json" <<JSON
+[{"name": "kept", "url": "$BASE/keep", "keepalive": true},
+ {"name": "fresh", "url": "$BASE/keep"}]
+JSON
+run_for 1.3 TERM "$tmp/keep.out" --interval 200ms --config "$tmp/keep.json"
+check "$out" '[.[] | select(.event == "probe" and .target == "fresh")] |
+	length >= 5 and all(.ok and .connect_ms > 0)' \
+	"fresh target connects every time"
+check "$out" '[.[] | select(.event == "probe" and .target == "kept")] |
+	length >= 5 and .[0].connect_ms > 0 and
+	(.[1:] | all(.ok and .connect_ms == 0))' \
+	"keepalive target reuses its connection"
 echo "ok: probe run"

@@ -3,7 +3,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "common/clock.h"
+#include "common/log.h"
+#include "mockserver/client.h"
+#include "mockserver/server.h"
+#include "tui/control.h"
 #include "tui/detail.h"
 #include "tui/format.h"
 #include "tui/frame.h"
@@ -415,6 +421,39 @@ START_TEST(fault_and_reset_keys)
 }
 END_TEST
 
+START_TEST(steps_follow_a_state_changed_elsewhere)
+{
+	struct tui_mock_steps s = {0, 0};
+	int latency, errors;
+	char desc[64];
+	cJSON *state, *c;
+
+	state = cJSON_Parse("{\"status\":200,\"latency_ms\":700,"
+	                    "\"mix\":{\"503\":30,\"500\":10,\"200\":60}}");
+	tui_keymap_read_state(state, &latency, &errors);
+	ck_assert_int_eq(latency, 700);
+	ck_assert_int_eq(errors, 40);
+	tui_keymap_sync_steps(&s, latency, errors);
+	c = tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc);
+	ck_assert_str_eq(desc, "latency 1000ms");
+	cJSON_Delete(c);
+	c = tui_keymap_change(TUI_ACT_STEADIER, &s, desc, sizeof desc);
+	ck_assert_str_eq(desc, "errors 10%");
+	cJSON_Delete(c);
+	cJSON_Delete(state);
+
+	state = cJSON_Parse("{\"status\":503,\"mix\":null}");
+	tui_keymap_read_state(state, &latency, &errors);
+	ck_assert_int_eq(latency, 0);
+	ck_assert_int_eq(errors, 100);
+	cJSON_Delete(state);
+	tui_keymap_read_state(NULL, &latency, &errors);
+	ck_assert_int_eq(latency, -1);
+	tui_keymap_sync_steps(&s, -1, -1);
+	ck_assert_int_eq(s.latency, 4);
+}
+END_TEST
+
 START_TEST(help_lists_each_action_once_with_all_keys)
 {
 	char lines[64][TUI_FRAME_LINE_MAX];
@@ -531,6 +570,74 @@ START_TEST(detail_shows_target_phases_and_recent_results)
 }
 END_TEST
 
+/* Poll CTL's view until its summary is WANT and nothing is on its way. */
+static bool
+wait_for_summary(
+    struct tui_control *ctl, struct tui_control_view *v, const char *want)
+{
+	int64_t end = clock_mono_ms() + 10000;
+
+	do {
+		tui_control_view(ctl, v);
+		if (strcmp(v->summary, want) == 0 && v->busy == 0)
+			return true;
+		usleep(20000);
+	} while (clock_mono_ms() < end);
+	return false;
+}
+
+START_TEST(control_sends_keys_and_sees_other_changes)
+{
+	struct mock_server_config c = {.fallback_port = true};
+	struct tui_control_view v;
+	struct mock_server *s;
+	struct mock_client *mc;
+	struct tui_control *ctl;
+	char err[256];
+	cJSON *other;
+
+	log_setup(-1, LOG_FORMAT_TEXT, LOG_ERROR);
+	ck_assert_int_eq(
+	    listen_parse("127.0.0.1:0", &c.listen, err, sizeof err), 0);
+	s = mock_server_start(&c, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	mc = mock_client_local(s);
+	ctl = tui_control_start(mc);
+	ck_assert(wait_for_summary(ctl, &v, "200"));
+
+	/* A key's change shows at once as pending, then as done. */
+	ck_assert_int_eq(tui_control_send(ctl, cJSON_Parse("{\"status\":503}"),
+	                     "status 503"),
+	    0);
+	tui_control_view(ctl, &v);
+	ck_assert_str_eq(v.changes[0].desc, "status 503");
+	ck_assert(v.changes[0].pending || v.busy == 0);
+	ck_assert(wait_for_summary(ctl, &v, "503"));
+	ck_assert(!v.changes[0].pending);
+	ck_assert(!v.changes[0].failed);
+
+	/* A change the mock refuses is marked failed with the reason. */
+	tui_control_send(ctl, cJSON_Parse("{\"status\":42}"), "status 42");
+	ck_assert(wait_for_summary(ctl, &v, "503"));
+	ck_assert(v.changes[0].failed);
+	ck_assert_ptr_nonnull(strstr(v.changes[0].desc, "status 42: "));
+
+	/* A change made elsewhere shows within a poll, as "other". */
+	other = cJSON_Parse("{\"latency_ms\":500}");
+	ck_assert_int_eq(
+	    mock_client_update(mc, other, "api", err, sizeof err), 0);
+	cJSON_Delete(other);
+	ck_assert(wait_for_summary(ctl, &v, "503 +500ms"));
+	ck_assert_str_eq(v.changes[0].source, "other");
+	ck_assert_int_eq(v.latency_ms, 500);
+	ck_assert_int_eq(v.error_pct, 100);
+
+	tui_control_stop(ctl);
+	mock_client_destroy(mc);
+	mock_server_stop(s);
+}
+END_TEST
+
 static Suite *
 tui_suite(void)
 {
@@ -540,6 +647,7 @@ tui_suite(void)
 	TCase *layout = tcase_create("layout");
 	TCase *keys = tcase_create("keymap");
 	TCase *frame = tcase_create("frame");
+	TCase *control = tcase_create("control");
 
 	tcase_add_test(spark, glyphs_follow_the_codeset);
 	tcase_add_test(spark, sparkline_scales_to_max_and_blanks_gaps);
@@ -563,6 +671,7 @@ tui_suite(void)
 	tcase_add_test(keys, slow_keys_step_and_stop_at_the_ends);
 	tcase_add_test(keys, flaky_keys_send_a_mix_then_plain_200);
 	tcase_add_test(keys, fault_and_reset_keys);
+	tcase_add_test(keys, steps_follow_a_state_changed_elsewhere);
 	tcase_add_test(frame, help_lists_each_action_once_with_all_keys);
 	tcase_add_test(frame, mock_summary_in_few_words);
 	tcase_add_test(frame, header_puts_the_clock_at_the_right_end);
@@ -573,7 +682,10 @@ tui_suite(void)
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, layout);
 	suite_add_tcase(s, keys);
+	tcase_add_test(control, control_sends_keys_and_sees_other_changes);
+	tcase_set_timeout(control, 30);
 	suite_add_tcase(s, frame);
+	suite_add_tcase(s, control);
 	return s;
 }
 
