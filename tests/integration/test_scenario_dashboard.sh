@@ -40,7 +40,7 @@ cat >"$tmp/scenarios/long.json" <<'JSON'
 	{"at": "60s", "status": 200}]}
 JSON
 
-LUNA_ENV=(-u LC_ALL LANG=C.UTF-8 "LUNA_SCENARIO_DIR=$tmp/scenarios")
+LUNA_ENV=(LC_ALL= LANG=C.UTF-8 "LUNA_SCENARIO_DIR=$tmp/scenarios")
 start_dashboard
 wait_for results
 
@@ -67,7 +67,7 @@ wait_for down
 tm send-keys D
 wait_for up
 wait_gone "^scenario long"
-quit_cleanly
+quit_cleanly q
 
 # luna demo: the scenario plays from the start, each named endpoint it
 # changes gets a target of its own.
@@ -80,5 +80,5 @@ start_dashboard demo split
 wait_text "^scenario split step 2/2: b: status 503"
 wait_text "^  mock-b +down +503 "
 wait_text "^  mock-a +up +200 "
-quit_cleanly
+quit_cleanly q
 echo ok
