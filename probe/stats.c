@@ -160,6 +160,8 @@ next_state(const struct probe_stats *s, const struct target_stats *ts, bool ok)
  * Time to detect and to recover: a streak of results with the same ok
  * starts with the mock change that caused it; when the streak flips the
  * state, R gets that change and the time from it to R's end.
+ * XXX: a streak of failures without any response (reset, close, hang,
+ * timeout) has no change id, so its flip down has no time to detect.
  */
 static void
 track_change(
