@@ -9,6 +9,8 @@
 #include "common/log.h"
 #include "mockserver/scenario.h"
 #include "mockserver/scenario_player.h"
+#include "mockserver/scenario_runner.h"
+#include "mockserver/state.h"
 
 /*
  * Lateness allowed for a step on a loaded two-core machine. The player
@@ -49,7 +51,8 @@ START_TEST(every_builtin_loads)
 		name = cJSON_GetObjectItem(e, "name")->valuestring;
 		ck_assert_msg(!cJSON_HasObjectItem(e, "error"), "%s: %s", name,
 		    cJSON_GetStringValue(cJSON_GetObjectItem(e, "error")));
-		sc = mock_scenario_open(name, NULL, err, sizeof err);
+		sc = mock_scenario_open(
+		    name, mock_state_validate, err, sizeof err);
 		ck_assert_msg(sc != NULL, "%s: %s", name, err);
 		ck_assert_str_eq(mock_scenario_name(sc), name);
 		ck_assert_msg(strlen(mock_scenario_description(sc)) > 20,
@@ -174,6 +177,19 @@ check_status(const cJSON *change, char *e, size_t len)
 	}
 	return 0;
 }
+
+START_TEST(a_bad_field_is_named_by_the_mocks_own_check)
+{
+	const char *text = "{\"name\": \"t\", \"steps\": [{\"at\": \"0s\", "
+	                   "\"status\": 200}, {\"at\": \"1s\", \"fault\": "
+	                   "\"reset\"}, {\"at\": \"2s\", \"status\": 700}]}";
+
+	ck_assert_ptr_null(mock_scenario_parse(
+	    text, strlen(text), NULL, mock_state_validate, err, sizeof err));
+	ck_assert_str_eq(err, "step 3: bad status '700': expected a whole "
+	                      "number from 100 to 599");
+}
+END_TEST
 
 START_TEST(field_checks_come_from_the_check_callback)
 {
@@ -493,6 +509,120 @@ START_TEST(a_refused_step_is_counted_and_play_goes_on)
 }
 END_TEST
 
+/* The id of the change ST's default endpoint shows. */
+static unsigned long
+change_of(struct mock_state *st)
+{
+	const struct mock_behaviour *b = mock_state_get(st, NULL);
+	unsigned long id = b->change;
+
+	mock_behaviour_release(b);
+	return id;
+}
+
+/* Wait for a mix newer than change SINCE on ST; then draw N statuses. */
+static void
+draw_statuses(struct mock_state *st, unsigned long since, int *out, int n)
+{
+	const struct mock_behaviour *b = NULL;
+	int64_t end = clock_mono_ms() + 5000;
+	int i;
+
+	while (clock_mono_ms() < end) {
+		b = mock_state_get(st, NULL);
+		if (b->mix_len > 0 && b->change > since)
+			break;
+		mock_behaviour_release(b);
+		b = NULL;
+		usleep(2000);
+	}
+	ck_assert_ptr_nonnull(b);
+	for (i = 0; i < n; i++)
+		out[i] = mock_behaviour_pick_status(b, mock_state_random(st));
+	mock_behaviour_release(b);
+}
+
+static void
+post(struct mock_scenario_runner *r, const char *body)
+{
+	ck_assert_msg(mock_scenario_runner_post(r, body, err, sizeof err) == 0,
+	    "%s", err);
+}
+
+START_TEST(a_seeded_scenario_plays_the_same_mix_twice)
+{
+	static const char *const seeded[] = {
+	    "{\"name\": \"s\", \"seed\": 7, \"duration\": \"10s\", "
+	    "\"steps\": [{\"at\": \"0s\", \"mix\": {\"200\": 50, "
+	    "\"503\": 50}}]}",
+	    "{\"name\": \"s\", \"seed\": 8, \"duration\": \"10s\", "
+	    "\"steps\": [{\"at\": \"0s\", \"mix\": {\"200\": 50, "
+	    "\"503\": 50}}]}",
+	};
+	struct mock_state *st = mock_state_create(1);
+	struct mock_scenario_runner *r = mock_scenario_runner_create(st);
+	int first[64], again[64], other[64];
+	unsigned long since;
+	cJSON *stopped;
+
+	since = change_of(st);
+	post(r, seeded[0]);
+	draw_statuses(st, since, first, 64);
+	since = change_of(st);
+	post(r, seeded[0]);
+	draw_statuses(st, since, again, 64);
+	since = change_of(st);
+	post(r, seeded[1]);
+	draw_statuses(st, since, other, 64);
+	ck_assert_mem_eq(first, again, sizeof first);
+	ck_assert(memcmp(first, other, sizeof first) != 0);
+
+	stopped = mock_scenario_runner_stop(r, err, sizeof err);
+	ck_assert_ptr_nonnull(stopped);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(stopped, "playing")));
+	cJSON_Delete(stopped);
+	mock_scenario_runner_destroy(r);
+	mock_state_destroy(st);
+}
+END_TEST
+
+START_TEST(the_runner_plays_builtins_by_name_and_stops_to_healthy)
+{
+	struct mock_state *st = mock_state_create(1);
+	struct mock_scenario_runner *r = mock_scenario_runner_create(st);
+	const struct mock_behaviour *b;
+	cJSON *status;
+
+	ck_assert_ptr_null(mock_scenario_runner_stop(r, err, sizeof err));
+	ck_assert_str_eq(err, "no scenario to stop");
+	ck_assert_int_eq(mock_scenario_runner_post(
+	                     r, "{\"name\": \"nope\"}", err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown scenario 'nope'"));
+	ck_assert_int_eq(
+	    mock_scenario_runner_post(r, "{\"name\": ", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad JSON at byte"));
+	post(r, "{\"name\": \"recovery\"}");
+	status = mock_scenario_runner_json(r);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(status, "name")->valuestring, "recovery");
+	cJSON_Delete(status);
+	usleep(100 * 1000);
+	b = mock_state_get(st, NULL);
+	ck_assert_int_eq(b->status, 500);
+	mock_behaviour_release(b);
+	cJSON_Delete(mock_scenario_runner_stop(r, err, sizeof err));
+	b = mock_state_get(st, NULL);
+	ck_assert_int_eq(b->status, 200);
+	mock_behaviour_release(b);
+	status = mock_scenario_runner_json(r);
+	ck_assert(cJSON_IsNull(status));
+	cJSON_Delete(status);
+	mock_scenario_runner_destroy(r);
+	mock_state_destroy(st);
+}
+END_TEST
+
 static Suite *
 scenario_suite(void)
 {
@@ -506,6 +636,7 @@ scenario_suite(void)
 	tcase_add_test(parsing, names_a_bad_top_level_field);
 	tcase_add_test(parsing, a_loop_needs_a_duration_past_the_last_step);
 	tcase_add_test(parsing, field_checks_come_from_the_check_callback);
+	tcase_add_test(parsing, a_bad_field_is_named_by_the_mocks_own_check);
 	tcase_add_test(parsing, a_bad_file_names_its_path_and_step);
 	tcase_add_test(parsing, scenario_dir_overrides_the_builtins);
 	tcase_add_test(parsing, to_json_parses_back_the_same);
@@ -514,6 +645,9 @@ scenario_suite(void)
 	tcase_add_test(player, stop_ends_play_early_and_restores_healthy);
 	tcase_add_test(player, progress_tells_the_step_and_what_comes_next);
 	tcase_add_test(player, a_refused_step_is_counted_and_play_goes_on);
+	tcase_add_test(player, a_seeded_scenario_plays_the_same_mix_twice);
+	tcase_add_test(
+	    player, the_runner_plays_builtins_by_name_and_stops_to_healthy);
 	suite_add_tcase(s, parsing);
 	suite_add_tcase(s, player);
 	return s;
