@@ -50,13 +50,16 @@ usage(FILE *out)
 	             "(or LUNA_MOCK_URL),\nwhose behaviour its keys flip; "
 	             "? shows the keys.\n\noptions:\n");
 	options_usage(out);
-	fprintf(out, "  --log-file FILE       where logs go meanwhile "
-	             "(LUNA_LOG_FILE) [nowhere]\n");
+	fprintf(out, "  --log-file FILE         where log lines go while the "
+	             "screen is ours [nowhere] (LUNA_LOG_FILE)\n");
 }
 
-/* Take "--log-file FILE" or "--log-file=FILE" out of ARGV. */
+/*
+ * Take "--log-file FILE" or "--log-file=FILE" out of ARGV, or else read
+ * LUNA_LOG_FILE; *MISSING says the flag came without its value.
+ */
 static const char *
-take_log_file(int *argc, char **argv)
+take_log_file(int *argc, char **argv, bool *missing)
 {
 	const char *env = getenv("LUNA_LOG_FILE");
 	const char *found = NULL;
@@ -64,7 +67,10 @@ take_log_file(int *argc, char **argv)
 
 	for (i = 1; i < *argc; i++) {
 		skip = 0;
-		if (strcmp(argv[i], "--log-file") == 0 && i + 1 < *argc) {
+		if (strcmp(argv[i], "--log-file") == 0 && i + 1 == *argc) {
+			*missing = true;
+			return NULL;
+		} else if (strcmp(argv[i], "--log-file") == 0) {
 			found = argv[i + 1];
 			skip = 2;
 		} else if (strncmp(argv[i], "--log-file=", 11) == 0) {
@@ -296,10 +302,14 @@ static int
 prepare(
     struct dashboard_run *run, int argc, char **argv, char *err, size_t errlen)
 {
-	bool interval_set;
+	bool interval_set, missing = false;
 
 	run->log_fd = -1;
-	run->log_file = take_log_file(&argc, argv);
+	run->log_file = take_log_file(&argc, argv, &missing);
+	if (missing) {
+		snprintf(err, errlen, "--log-file needs a file name");
+		return 2;
+	}
 	if (options_parse(&run->o, argc, argv, &dashboard_spec, err, errlen) <
 	    0)
 		return 2;

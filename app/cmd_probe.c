@@ -36,16 +36,19 @@ struct run {
 	atomic_size_t failures;
 	atomic_uint lag[LAG_BINS + 1];
 	atomic_llong lag_max_ms;
+	atomic_bool output_lost; /* stdout closed: nobody reads the results */
 };
 
 static void
 on_signal(int sig)
 {
 	int saved = errno;
+	ssize_t n;
 
 	got_signal = sig;
-	if (write(wake_fds[1], "s", 1) < 0)
-		errno = saved;
+	/* A full pipe already holds a wakeup, so a failed write loses none. */
+	n = write(wake_fds[1], "s", 1);
+	(void)n;
 	errno = saved;
 }
 
@@ -74,6 +77,11 @@ on_result(const struct probe_target *t, const struct probe_result *r,
 	if (!r->ok)
 		atomic_fetch_add(&run->failures, 1);
 	n = atomic_fetch_add(&run->results, 1) + 1;
+	if (!run->once && log_dropped() > 0 && !run->output_lost) {
+		atomic_store(&run->output_lost, true);
+		if (write(wake_fds[1], "o", 1) < 0)
+			return;
+	}
 	if (run->once && n == run->ntargets && write(wake_fds[1], "d", 1) < 0)
 		log_msg(LOG_ERROR, "cannot wake the main thread: %s",
 		    strerror(errno));
@@ -112,6 +120,8 @@ log_stop(struct run *run, uint64_t skipped, int64_t started_ms, int code)
 		cJSON_AddStringToObject(j, "reason", "signal");
 		cJSON_AddStringToObject(
 		    j, "signal", got_signal == SIGINT ? "SIGINT" : "SIGTERM");
+	} else if (run->output_lost) {
+		cJSON_AddStringToObject(j, "reason", "output closed");
 	} else {
 		cJSON_AddStringToObject(j, "reason", "round complete");
 	}
@@ -156,7 +166,7 @@ wait_for_end(struct run *run)
 	struct pollfd p = {.fd = wake_fds[0], .events = POLLIN};
 	char buf[16];
 
-	while (got_signal == 0 &&
+	while (got_signal == 0 && !atomic_load(&run->output_lost) &&
 	       !(run->once && atomic_load(&run->results) >= run->ntargets)) {
 		if (poll(&p, 1, -1) > 0 &&
 		    read(wake_fds[0], buf, sizeof buf) < 0)
@@ -206,7 +216,12 @@ run_probe(struct options *o, bool once)
 	wait_for_end(run);
 	skipped = probe_engine_skipped(e);
 	probe_engine_stop(e);
-	code = !once ? 0 : got_signal == 0 && run->failures == 0 ? 0 : 1;
+	if (run->output_lost)
+		code = 1;
+	else if (!once)
+		code = 0;
+	else
+		code = got_signal == 0 && run->failures == 0 ? 0 : 1;
 	log_stop(run, skipped, started, code);
 	probe_stats_destroy(stats);
 	free(run);

@@ -30,6 +30,11 @@ struct hist_slot {
 };
 
 struct target_stats {
+	/*
+	 * One lock per target: a reader copying one target never holds up
+	 * the engine recording another.
+	 */
+	pthread_mutex_t lock;
 	enum probe_state state;
 	int64_t state_since_wall_ms;
 	uint64_t total;
@@ -47,7 +52,6 @@ struct target_stats {
 };
 
 struct probe_stats {
-	pthread_mutex_t lock;
 	size_t ntargets;
 	int fail_threshold;
 	int success_threshold;
@@ -77,12 +81,12 @@ probe_stats_create(size_t ntargets, int fail_threshold, int success_threshold)
 	struct probe_stats *s = xcalloc(1, sizeof *s);
 	size_t i;
 
-	pthread_mutex_init(&s->lock, NULL);
 	s->ntargets = ntargets;
 	s->fail_threshold = fail_threshold > 0 ? fail_threshold : 1;
 	s->success_threshold = success_threshold > 0 ? success_threshold : 1;
 	s->t = xcalloc(ntargets > 0 ? ntargets : 1, sizeof *s->t);
 	for (i = 0; i < ntargets; i++) {
+		pthread_mutex_init(&s->t[i].lock, NULL);
 		target_clear(&s->t[i]);
 		s->t[i].streak_change = s->t[i].last_flip_change = -1;
 		s->t[i].last_detect_ms = s->t[i].last_recover_ms = -1;
@@ -93,9 +97,12 @@ probe_stats_create(size_t ntargets, int fail_threshold, int success_threshold)
 void
 probe_stats_destroy(struct probe_stats *s)
 {
+	size_t i;
+
 	if (s == NULL)
 		return;
-	pthread_mutex_destroy(&s->lock);
+	for (i = 0; i < s->ntargets; i++)
+		pthread_mutex_destroy(&s->t[i].lock);
 	free(s->t);
 	free(s);
 }
@@ -199,7 +206,7 @@ probe_stats_record(
 		return 0;
 	ts = &s->t[r->target];
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&ts->lock);
 	ts->total++;
 	ts->failures += !r->ok;
 	ts->consecutive_failures = r->ok ? 0 : ts->consecutive_failures + 1;
@@ -218,11 +225,11 @@ probe_stats_record(
 	ts->recent_next = (ts->recent_next + 1) % PROBE_STATS_RECENT;
 	if (ts->nrecent < PROBE_STATS_RECENT)
 		ts->nrecent++;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&ts->lock);
 
 	if (previous != NULL)
 		*previous = old;
-	return ts->state != old;
+	return r->state != old;
 }
 
 /* The latency below which a fraction P of the counts in BINS fall. */
@@ -297,7 +304,7 @@ void
 probe_stats_snapshot(struct probe_stats *s, size_t t, int64_t now_wall_ms,
     struct probe_snapshot *out)
 {
-	const struct target_stats *ts;
+	struct target_stats *ts;
 	int64_t now_sec = now_wall_ms / 1000;
 	size_t i;
 
@@ -306,7 +313,7 @@ probe_stats_snapshot(struct probe_stats *s, size_t t, int64_t now_wall_ms,
 		return;
 	ts = &s->t[t];
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&ts->lock);
 	out->state = ts->state;
 	out->state_since_wall_ms = ts->state_since_wall_ms;
 	out->total = ts->total;
@@ -323,7 +330,7 @@ probe_stats_snapshot(struct probe_stats *s, size_t t, int64_t now_wall_ms,
 		               PROBE_STATS_RECENT];
 	snapshot_seconds(ts, now_sec, out);
 	snapshot_percentiles(ts, now_sec, out);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&ts->lock);
 }
 
 void
@@ -331,8 +338,9 @@ probe_stats_clear(struct probe_stats *s)
 {
 	size_t i;
 
-	pthread_mutex_lock(&s->lock);
-	for (i = 0; i < s->ntargets; i++)
+	for (i = 0; i < s->ntargets; i++) {
+		pthread_mutex_lock(&s->t[i].lock);
 		target_clear(&s->t[i]);
-	pthread_mutex_unlock(&s->lock);
+		pthread_mutex_unlock(&s->t[i].lock);
+	}
 }

@@ -721,9 +721,11 @@ tui_dashboard_run(struct tui_dashboard *d, struct probe_engine *engine,
 	}
 	timeout(0);
 	run_loop(d);
+
+	/* The terminal first: a remote mock may keep the worker a while. */
+	close_screen(d);
 	tui_control_stop(d->control);
 	d->control = NULL;
-	close_screen(d);
 	release_signals(old);
 	return 0;
 }

@@ -27,21 +27,17 @@ append(char *buf, size_t len, size_t *at, const char *fmt, ...)
 		*at = len - 1;
 }
 
-/* Put RIGHT at the right end of BUF's WIDTH cells, if there is room. */
-static void
+/* Put RIGHT at the right end of BUF's WIDTH cells; false if no room. */
+static bool
 right_align(char *buf, size_t len, int width, const char *right)
 {
 	size_t used = strlen(buf), rn = strlen(right);
 
-	if (width <= 0 || (size_t)width >= len)
-		return;
-	if (used + 1 + rn > (size_t)width) {
-		if (used > (size_t)width)
-			buf[width] = '\0';
-		return;
-	}
+	if (width <= 0 || (size_t)width >= len || used + 1 + rn > (size_t)width)
+		return false;
 	memset(buf + used, ' ', (size_t)width - rn - used);
 	memcpy(buf + width - rn, right, rn + 1);
+	return true;
 }
 
 void
@@ -64,7 +60,12 @@ tui_frame_header(
 	tui_format_uptime(h->uptime_s, uptime, sizeof uptime);
 	tui_format_clock(h->wall_ms, 0, clock, sizeof clock);
 	snprintf(right, sizeof right, "up %s  %s", uptime, clock);
-	right_align(buf, len, width, right);
+
+	/* Short of room, the uptime goes first, then the clock. */
+	if (!right_align(buf, len, width, right) &&
+	    !right_align(buf, len, width, clock) && width >= 0 &&
+	    (size_t)width < len && strlen(buf) > (size_t)width)
+		buf[width] = '\0';
 }
 
 void

@@ -507,6 +507,10 @@ START_TEST(header_puts_the_clock_at_the_right_end)
 	ck_assert_ptr_nonnull(strstr(buf, "mock http://127.0.0.1:8080 [503]"));
 	ck_assert_ptr_nonnull(strstr(buf, "1 up 2 down of 4"));
 	ck_assert_ptr_nonnull(strstr(buf, "up 1m05s"));
+	tui_frame_header(&h, 72, buf, sizeof buf);
+	ck_assert_uint_eq(strlen(buf), 72);
+	ck_assert_ptr_null(strstr(buf, "up 1m05s"));
+	ck_assert_int_eq(buf[66], ':');
 	tui_frame_header(&h, 30, buf, sizeof buf);
 	ck_assert_uint_eq(strlen(buf), 30);
 }
