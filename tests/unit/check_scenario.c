@@ -623,6 +623,33 @@ START_TEST(the_runner_plays_builtins_by_name_and_stops_to_healthy)
 }
 END_TEST
 
+START_TEST(describe_says_the_step_and_what_comes_next)
+{
+	cJSON *st = cJSON_Parse("{\"name\": \"outage\", \"playing\": true, "
+	                        "\"step\": 2, \"steps\": 3, \"note\": "
+	                        "\"down\", \"next_step\": 3, \"next_in_ms\": "
+	                        "41200, \"loop\": false, \"errors\": 0}");
+	char line[160];
+
+	mock_scenario_player_describe(st, line, sizeof line);
+	ck_assert_str_eq(line, "outage step 2/3: down; next 3/3 in 41s");
+	cJSON_ReplaceItemInObject(st, "playing", cJSON_CreateFalse());
+	cJSON_ReplaceItemInObject(st, "errors", cJSON_CreateNumber(1));
+	mock_scenario_player_describe(st, line, sizeof line);
+	ck_assert_str_eq(line, "outage ended at step 2/3: down (1 refused)");
+	cJSON_ReplaceItemInObject(st, "playing", cJSON_CreateTrue());
+	cJSON_ReplaceItemInObject(st, "loop", cJSON_CreateTrue());
+	cJSON_ReplaceItemInObject(st, "next_in_ms", cJSON_CreateNumber(125000));
+	cJSON_AddNumberToObject(st, "pass", 1);
+	mock_scenario_player_describe(st, line, sizeof line);
+	ck_assert_str_eq(line, "outage step 2/3: down; next 3/3 in 2m05s "
+	                       "(pass 2) (1 refused)");
+	mock_scenario_player_describe(NULL, line, sizeof line);
+	ck_assert_str_eq(line, "no scenario");
+	cJSON_Delete(st);
+}
+END_TEST
+
 static Suite *
 scenario_suite(void)
 {
@@ -645,6 +672,7 @@ scenario_suite(void)
 	tcase_add_test(player, stop_ends_play_early_and_restores_healthy);
 	tcase_add_test(player, progress_tells_the_step_and_what_comes_next);
 	tcase_add_test(player, a_refused_step_is_counted_and_play_goes_on);
+	tcase_add_test(player, describe_says_the_step_and_what_comes_next);
 	tcase_add_test(player, a_seeded_scenario_plays_the_same_mix_twice);
 	tcase_add_test(
 	    player, the_runner_plays_builtins_by_name_and_stops_to_healthy);
