@@ -15,6 +15,7 @@
 
 #define NOTE_MAX 96
 #define DIRS_MAX 8
+#define DIR_LEN  1024 /* bytes of a scenario directory's path */
 
 struct step {
 	int64_t at_ms;
@@ -609,25 +610,25 @@ mock_scenario_to_json(const struct mock_scenario *sc)
  * tree directories. Returns how many were written to DIRS.
  */
 static size_t
-scenario_dirs(char dirs[DIRS_MAX][4096])
+scenario_dirs(char dirs[DIRS_MAX][DIR_LEN])
 {
 	const char *env = getenv("LUNA_SCENARIO_DIR"), *p, *colon;
 	size_t n = 0, len;
 
 	if (env == NULL || *env == '\0') {
 #ifdef LUNA_SCENARIO_INSTALL_DIR
-		snprintf(dirs[n++], 4096, "%s", LUNA_SCENARIO_INSTALL_DIR);
+		snprintf(dirs[n++], DIR_LEN, "%s", LUNA_SCENARIO_INSTALL_DIR);
 #endif
 #ifdef LUNA_SCENARIO_SOURCE_DIR
-		snprintf(dirs[n++], 4096, "%s", LUNA_SCENARIO_SOURCE_DIR);
+		snprintf(dirs[n++], DIR_LEN, "%s", LUNA_SCENARIO_SOURCE_DIR);
 #endif
 		return n;
 	}
 	for (p = env; *p != '\0' && n < DIRS_MAX; p = colon + 1) {
 		colon = strchr(p, ':');
 		len = colon != NULL ? (size_t)(colon - p) : strlen(p);
-		if (len > 0 && len < 4096)
-			snprintf(dirs[n++], 4096, "%.*s", (int)len, p);
+		if (len > 0 && len < DIR_LEN)
+			snprintf(dirs[n++], DIR_LEN, "%.*s", (int)len, p);
 		if (colon == NULL)
 			break;
 	}
@@ -680,7 +681,7 @@ int
 mock_scenario_find(
     const char *name, char *path, size_t pathlen, char *err, size_t errlen)
 {
-	char dirs[DIRS_MAX][4096];
+	char dirs[DIRS_MAX][DIR_LEN];
 	size_t i, n;
 	FILE *f;
 
@@ -811,7 +812,7 @@ sort_list(cJSON *list)
 cJSON *
 mock_scenario_list(void)
 {
-	char dirs[DIRS_MAX][4096];
+	char dirs[DIRS_MAX][DIR_LEN];
 	cJSON *list = cJSON_CreateArray();
 	size_t i, n;
 
