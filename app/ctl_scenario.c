@@ -138,8 +138,7 @@ ctl_scenario_run(struct mock_client *c, int nargs, const char *const *args)
 		return play(c, args[1]);
 	if (nargs > 1)
 		fprintf(stderr,
-		    "luna ctl: 'scenario %s' takes %s (see luna "
-		    "ctl --help)\n",
+		    "luna ctl: 'scenario %s' takes %s (see luna ctl --help)\n",
 		    sub,
 		    strcmp(sub, "play") == 0 ? "one NAME or FILE"
 		                             : "no argument");

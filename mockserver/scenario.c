@@ -71,8 +71,7 @@ get_duration(const cJSON *item, const char *prefix, const char *what,
 
 	if (!cJSON_IsString(item)) {
 		snprintf(err, errlen,
-		    "%sbad %s: must be a duration string "
-		    "such as \"30s\"",
+		    "%sbad %s: must be a duration string such as \"30s\"",
 		    prefix, what);
 		return -1;
 	}
@@ -124,8 +123,7 @@ set_seed(struct mock_scenario *sc, const cJSON *item, char *err, size_t errlen)
 
 	if (v < 0 || v > SEED_MAX || v != floor(v)) {
 		snprintf(err, errlen,
-		    "bad seed: must be a whole number "
-		    "from 0 to 2^53");
+		    "bad seed: must be a whole number from 0 to 2^53");
 		return -1;
 	}
 	sc->has_seed = true;
@@ -274,8 +272,7 @@ split_step(const cJSON *item, struct step *st, const char *prefix, char *err,
 	if (note != NULL &&
 	    (!cJSON_IsString(note) || !printable(note->valuestring))) {
 		snprintf(err, errlen,
-		    "%sbad note: must be a string without "
-		    "control characters",
+		    "%sbad note: must be a string without control characters",
 		    prefix);
 		return -1;
 	}
@@ -356,8 +353,7 @@ check_duration(struct mock_scenario *sc, char *err, size_t errlen)
 		sc->duration_ms = last;
 	if (sc->duration_ms < last) {
 		snprintf(err, errlen,
-		    "bad duration %lldms: ends before the "
-		    "last step (%lldms)",
+		    "bad duration %lldms: ends before the last step (%lldms)",
 		    (long long)sc->duration_ms, (long long)last);
 		return -1;
 	}
@@ -687,8 +683,7 @@ mock_scenario_find(
 
 	if (!valid_builtin_name(name)) {
 		snprintf(err, errlen,
-		    "bad scenario name '%s': letters, "
-		    "digits, '-' and '_' only",
+		    "bad scenario name '%s': letters, digits, '-' and '_' only",
 		    name);
 		return -1;
 	}
