@@ -106,10 +106,18 @@ LUNA_MOCK_URL=$URL "$LUNA" ctl scenario stop | grep -q "healthy again" ||
 [ "$(control 'o["latency_ms"]')" = 0 ] || fail "stop left latency"
 [ "$(control 'o["scenario"]')" = None ] || fail "a stopped scenario shows"
 
-# --- a built-in by name, a loop, and `luna mock --scenario` ---
+# --- built-ins by name (the mock's and ctl's own), a loop ---
 curl -s -X POST --data '{"name": "flapping"}' "$URL/control/scenario" |
 	grep -q '"loop":true' || fail "the flapping built-in did not play"
-curl -s -X DELETE "$URL/control/scenario" >/dev/null
+LUNA_MOCK_URL=$URL "$LUNA" ctl scenario list | grep -q "^outage  *A full outage" ||
+	fail "ctl scenario list"
+LUNA_MOCK_URL=$URL "$LUNA" ctl scenario play recovery >/dev/null ||
+	fail "ctl scenario play recovery"
+[ "$(control 'o["scenario"]["name"]')" = recovery ] ||
+	fail "ctl did not replace flapping with recovery"
+sleep 0.1
+[ "$(status_of "$URL/mock")" = 500 ] || fail "recovery does not start down"
+LUNA_MOCK_URL=$URL "$LUNA" ctl scenario stop >/dev/null
 
 cat >"$tmp/boot.json" <<'EOF'
 {"name": "boot", "steps": [{"at": "0s", "status": 418}]}
