@@ -30,9 +30,9 @@ wait_text() {
 
 mkdir "$tmp/scenarios"
 cat >"$tmp/scenarios/quick.json" <<'JSON'
-{"description": "503 for 3s, then healthy", "duration": "4s", "steps": [
-	{"at": "0s", "note": "down for 3s", "status": 503},
-	{"at": "3s", "note": "back", "status": 200}]}
+{"description": "503 for 6s, then healthy", "duration": "7s", "steps": [
+	{"at": "0s", "note": "down for 6s", "status": 503},
+	{"at": "6s", "note": "back", "status": 200}]}
 JSON
 cat >"$tmp/scenarios/long.json" <<'JSON'
 {"description": "503 for a minute", "steps": [
@@ -47,13 +47,13 @@ wait_for results
 tm send-keys d
 wait_text "scenarios \(Enter plays, Esc closes\)"
 wait_text "long +503 for a minute"
-wait_text "quick +503 for 3s, then healthy"
+wait_text "quick +503 for 6s, then healthy"
 tm send-keys Escape
 wait_gone "Enter plays"
 
 # The second entry, quick: down, progress, then up again by itself.
 tm send-keys d j Enter
-wait_text "^scenario quick step 1/2: down for 3s; next 2/2 in [0-9.]+m?s"
+wait_text "^scenario quick step 1/2: down for 6s; next 2/2 in [0-9.]+m?s"
 wait_for down
 wait_text "time to detect [0-9.]+m?s, to recover -"
 wait_for up
