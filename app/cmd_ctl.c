@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/commands.h"
 #include "app/ctl_scenario.h"
@@ -49,8 +50,9 @@ usage(FILE *out)
 	    "options:\n"
 	    "  --endpoint NAME        change /mock/NAME instead of /mock\n"
 	    "  --url URL              the mock [LUNA_MOCK_URL, " CTL_URL_DEFAULT
-	    "]\n\n"
-	    "LUNA_CONTROL_TOKEN is sent as the bearer token when set.\n"
+	    "]\n"
+	    "                         (--mock-url is the same)\n"
+	    "  --control-token TOKEN  bearer token [LUNA_CONTROL_TOKEN]\n\n"
 	    "Exit status: 0 done, 1 refused or unreachable, 2 bad usage.\n");
 }
 
@@ -86,10 +88,19 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 			a->endpoint = argv[++i];
 		else if (strncmp(argv[i], "--endpoint=", 11) == 0)
 			a->endpoint = argv[i] + 11;
-		else if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
+		else if ((strcmp(argv[i], "--url") == 0 ||
+		             strcmp(argv[i], "--mock-url") == 0) &&
+		         i + 1 < argc)
 			a->url = argv[++i];
 		else if (strncmp(argv[i], "--url=", 6) == 0)
 			a->url = argv[i] + 6;
+		else if (strncmp(argv[i], "--mock-url=", 11) == 0)
+			a->url = argv[i] + 11;
+		else if (strcmp(argv[i], "--control-token") == 0 &&
+		         i + 1 < argc)
+			a->token = argv[++i];
+		else if (strncmp(argv[i], "--control-token=", 16) == 0)
+			a->token = argv[i] + 16;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
 			return bad_usage("unknown option '%s'", argv[i]), -1;
 		else if (a->nwords == 4)
@@ -100,6 +111,12 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 	}
 	if (a->nwords == 0)
 		return bad_usage("no command given"), -1;
+	if (strncasecmp(a->url, "http://", 7) != 0 &&
+	    strncasecmp(a->url, "https://", 8) != 0)
+		return bad_usage("bad mock URL '%s': expected http://host:port "
+		                 "or https://...",
+		           a->url),
+		       -1;
 	return 0;
 }
 

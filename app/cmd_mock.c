@@ -10,90 +10,122 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/options.h"
+#include "common/clock.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "mockserver/scenario_runner.h"
 #include "mockserver/server.h"
 #include "mockserver/state.h"
 
-/* Default listen address when neither --listen nor LUNA_MOCK_LISTEN. */
-#define MOCK_LISTEN_DEFAULT "127.0.0.1:8080"
+static const struct options_spec mock_spec = {NULL, false};
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: luna mock [--listen HOST:PORT] [--scenario NAME|FILE]\n\n"
+	    "usage: luna mock [--listen HOST:PORT] [--scenario NAME|FILE] "
+	    "[options]\n\n"
 	    "Serve the mock endpoint (/mock, /mock/NAME, /status/CODES,\n"
 	    "/delay/SECONDS, /healthz), its control page (/) and its control\n"
-	    "API (/control) until SIGINT or SIGTERM.\n\n"
-	    "  --listen ADDR   where to listen "
-	    "[LUNA_MOCK_LISTEN, " MOCK_LISTEN_DEFAULT "]\n"
-	    "                  port 0 takes a free port; the URL is logged\n"
-	    "  --scenario S    play scenario S (a built-in name or a file)\n"
-	    "                  from the start [LUNA_MOCK_SCENARIO]\n\n"
-	    "environment:\n"
-	    "  LUNA_CONTROL_TOKEN  bearer token the control API requires\n"
-	    "  LUNA_LOG_FORMAT     json or text [json unless a terminal]\n\n"
-	    "Beyond loopback without a token, control changes are refused.\n"
-	    "Change the mock with `luna ctl` (see luna ctl --help).\n");
+	    "API (/control) until SIGINT or SIGTERM. Port 0 takes a free\n"
+	    "port; the start line gives the URL. Beyond loopback without a\n"
+	    "token, control changes are refused.\n\n"
+	    "  --listen ADDR                the same as --mock-listen\n"
+	    "  --scenario NAME|FILE         play this scenario from the start "
+	    "(LUNA_MOCK_SCENARIO)\n");
+	options_usage_groups(out, OPTIONS_GROUP_LOG | OPTIONS_GROUP_MOCK);
+	fprintf(
+	    out, "\nChange the mock with `luna ctl` (see luna ctl --help).\n");
 }
 
-/* Flags, then the environment: --listen wins over LUNA_MOCK_LISTEN. */
-static int
-parse_args(int argc, char **argv, const char **listen, const char **scenario)
+/* ARGV with --listen spelt --mock-listen, for the shared parser. */
+static char **
+translate_args(int argc, char **argv)
 {
+	char **out = xcalloc((size_t)argc + 1, sizeof *out);
 	int i;
 
-	*listen = getenv("LUNA_MOCK_LISTEN");
-	*scenario = getenv("LUNA_MOCK_SCENARIO");
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return 1;
-		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
-			*listen = argv[++i];
-		} else if (strncmp(argv[i], "--listen=", 9) == 0) {
-			*listen = argv[i] + 9;
-		} else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc) {
-			*scenario = argv[++i];
-		} else if (strncmp(argv[i], "--scenario=", 11) == 0) {
-			*scenario = argv[i] + 11;
-		} else {
-			fprintf(stderr,
-			    "luna mock: unknown option '%s' (see "
-			    "luna mock --help)\n",
-			    argv[i]);
-			return -1;
-		}
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--listen") == 0)
+			out[i] = xstrdup("--mock-listen");
+		else if (strncmp(argv[i], "--listen=", 9) == 0) {
+			out[i] = xmalloc(strlen(argv[i]) + 6);
+			sprintf(out[i], "--mock-%s", argv[i] + 2);
+		} else
+			out[i] = xstrdup(argv[i]);
 	}
-	return 0;
+	return out;
+}
+
+/* Take "--scenario S" or "--scenario=S" out of ARGV; else the env. */
+static const char *
+take_scenario(int *argc, char **argv)
+{
+	const char *found = getenv("LUNA_MOCK_SCENARIO");
+	int i, skip;
+
+	for (i = 1; i < *argc; i++) {
+		skip = 0;
+		if (strcmp(argv[i], "--scenario") == 0 && i + 1 < *argc) {
+			found = argv[i + 1];
+			skip = 2;
+		} else if (strncmp(argv[i], "--scenario=", 11) == 0) {
+			found = argv[i] + 11;
+			skip = 1;
+		}
+		if (skip == 0)
+			continue;
+		memmove(&argv[i], &argv[i + skip],
+		    (size_t)(*argc - i - skip + 1) * sizeof *argv);
+		*argc -= skip;
+		i--;
+	}
+	return found != NULL && found[0] != '\0' ? found : NULL;
+}
+
+/* Load the scenario NAME_OR_FILE (NULL: none); -1 after an error. */
+static int
+load_scenario(const char *name_or_file, struct mock_scenario **out)
+{
+	char err[640];
+
+	*out = NULL;
+	if (name_or_file == NULL)
+		return 0;
+	*out = mock_scenario_open(name_or_file, mock_state_validate, err,
+	    sizeof err);
+	if (*out == NULL)
+		fprintf(stderr, "luna mock: %s\n", err);
+	return *out != NULL ? 0 : -1;
 }
 
 static int
-setup_log(void)
+parse_args(struct options *o, int argc, char **argv)
 {
-	const char *env = getenv("LUNA_LOG_FORMAT");
-	enum log_format fmt =
-	    isatty(STDOUT_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
-	char err[160];
+	char err[512], **args = translate_args(argc, argv);
+	int i, rc;
 
-	if (env != NULL && env[0] != '\0' &&
-	    log_format_parse(env, &fmt, err, sizeof err) < 0) {
-		fprintf(stderr, "luna mock: LUNA_LOG_FORMAT: %s\n", err);
-		return -1;
-	}
-	log_setup(STDOUT_FILENO, fmt, LOG_INFO);
-	return 0;
+	rc = options_parse(o, argc, args, &mock_spec, err, sizeof err);
+	for (i = 0; i < argc; i++)
+		free(args[i]);
+	free(args);
+	if (rc < 0)
+		fprintf(stderr, "luna mock: %s\n", err);
+	return rc;
 }
 
 static void
-log_start(const struct mock_server *s, const char *listen)
+log_start(const struct mock_server *s, const struct options *o)
 {
+	char listen[300];
+
 	cJSON *f = cJSON_CreateObject();
 	const char *mode = mock_server_control_mode(s);
 
 	cJSON_AddStringToObject(f, "mode", "mock");
+	listen_format(
+	    &o->mock_listen, o->mock_listen.port, listen, sizeof listen);
 	cJSON_AddStringToObject(f, "version", LUNA_VERSION);
 	cJSON_AddStringToObject(f, "listen", listen);
 	cJSON_AddStringToObject(f, "url", mock_server_url(s));
@@ -107,7 +139,7 @@ log_start(const struct mock_server *s, const char *listen)
 }
 
 static void
-log_stop(const struct mock_server *s, int sig)
+log_stop(const struct mock_server *s, int sig, int64_t started_ms)
 {
 	unsigned long counts[MOCK_STATUS_SLOTS], total = 0;
 	cJSON *f = cJSON_CreateObject();
@@ -116,9 +148,14 @@ log_stop(const struct mock_server *s, int sig)
 	mock_server_counts(s, counts);
 	for (i = 0; i < MOCK_STATUS_SLOTS; i++)
 		total += counts[i];
+	cJSON_AddStringToObject(f, "reason", "signal");
 	cJSON_AddStringToObject(
-	    f, "reason", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	    f, "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	cJSON_AddNumberToObject(f, "served", (double)total);
+	cJSON_AddNumberToObject(f, "faults", (double)counts[0]);
+	cJSON_AddNumberToObject(
+	    f, "uptime_ms", (double)(clock_mono_ms() - started_ms));
+	cJSON_AddNumberToObject(f, "exit_code", 0);
 	log_event(LOG_INFO, "stop", f);
 }
 
@@ -126,30 +163,36 @@ int
 cmd_mock(int argc, char **argv)
 {
 	struct mock_server_config cfg;
-	struct mock_server *s;
-	const char *listen, *scenario;
+	struct mock_server *s = NULL;
 	struct mock_scenario *sc = NULL;
+	struct options o;
+	const char *scenario;
 	sigset_t sigs;
 	char err[640];
-	int rc, sig = 0;
+	int64_t started_ms;
+	int sig = 0;
 
-	if ((rc = parse_args(argc, argv, &listen, &scenario)) != 0)
-		return rc > 0 ? 0 : 2;
-	if (setup_log() < 0)
-		return 2;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.fallback_port = listen == NULL || listen[0] == '\0';
-	if (cfg.fallback_port)
-		listen = MOCK_LISTEN_DEFAULT;
-	if (listen_parse(listen, &cfg.listen, err, sizeof err) < 0) {
-		fprintf(stderr, "luna mock: %s\n", err);
+	scenario = take_scenario(&argc, argv);
+	if (parse_args(&o, argc, argv) < 0) {
+		options_free(&o);
 		return 2;
 	}
-	cfg.token = getenv("LUNA_CONTROL_TOKEN");
-	if (scenario != NULL && scenario[0] != '\0' &&
-	    (sc = mock_scenario_open(
-	         scenario, mock_state_validate, err, sizeof err)) == NULL) {
-		fprintf(stderr, "luna mock: %s\n", err);
+	if (o.help) {
+		usage(stdout);
+		options_free(&o);
+		return 0;
+	}
+	log_setup(STDOUT_FILENO,
+	    o.log_format_set        ? o.log_format
+	    : isatty(STDOUT_FILENO) ? LOG_FORMAT_TEXT
+	                            : LOG_FORMAT_JSON,
+	    LOG_INFO);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.listen = o.mock_listen;
+	cfg.fallback_port = !o.mock_listen_set;
+	cfg.token = o.control_token;
+	if (load_scenario(scenario, &sc) < 0) {
+		options_free(&o);
 		return 2;
 	}
 
@@ -162,14 +205,17 @@ cmd_mock(int argc, char **argv)
 	if (s == NULL) {
 		fprintf(stderr, "luna mock: %s\n", err);
 		mock_scenario_destroy(sc);
+		options_free(&o);
 		return 1;
 	}
-	log_start(s, listen);
+	started_ms = clock_mono_ms();
+	log_start(s, &o);
 	if (sc != NULL && mock_scenario_runner_play(mock_server_scenarios(s),
 	                      sc, err, sizeof err) < 0)
 		log_msg(LOG_ERROR, "%s", err);
 	sigwait(&sigs, &sig);
-	log_stop(s, sig);
+	log_stop(s, sig, started_ms);
 	mock_server_stop(s);
+	options_free(&o);
 	return 0;
 }

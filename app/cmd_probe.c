@@ -228,6 +228,18 @@ run_probe(struct options *o, bool once)
 	return code;
 }
 
+/* Results that could not be written are lost: say so, and fail. */
+static int
+check_output(int code)
+{
+	unsigned long lost = log_dropped();
+
+	if (lost == 0)
+		return code;
+	fprintf(stderr, "luna: cannot write to stdout: %lu lines lost\n", lost);
+	return code == 0 ? 1 : code;
+}
+
 int
 cmd_probe(int argc, char **argv)
 {
@@ -258,6 +270,7 @@ cmd_probe(int argc, char **argv)
 		goto out;
 	}
 	code = run_probe(&o, options_switch(&o, &probe_spec, "--once"));
+	code = check_output(code);
 out:
 	options_free(&o);
 	return code;

@@ -2,6 +2,7 @@
  * luna: probe HTTP endpoints, flip a mock endpoint, and show both.
  * This file picks the mode; each mode lives in its own cmd_*.c.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,16 @@ usage(FILE *out)
 		     "See README.md and docs/ for the environment.\n");
 }
 
+/* Text for the user that never arrived is an error, as in any tool. */
+static int
+flushed(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "luna: cannot write to stdout: %s\n", strerror(errno));
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -60,11 +71,11 @@ main(int argc, char **argv)
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
-		return 0;
+		return flushed();
 	}
 	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
 		printf("luna %s\n", LUNA_VERSION);
-		return 0;
+		return flushed();
 	}
 	for (i = 0; argc > 1 && i < sizeof commands / sizeof *commands; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

@@ -187,6 +187,12 @@ apply_namespace(struct options *o, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+apply_summary(struct options *o, const char *v, char *err, size_t errlen)
+{
+	return parse_duration_ms(v, &o->summary_ms, err, errlen);
+}
+
 static const struct def defs[] = {
     {"--interval", "LUNA_INTERVAL", "interval", apply_interval,
         "time between probes of a target [5s]"},
@@ -211,6 +217,8 @@ static const struct def defs[] = {
         apply_status_listen, "/healthz and /metrics [127.0.0.1:9464]"},
     {"--emf-namespace", "LUNA_EMF_NAMESPACE", "emf_namespace", apply_namespace,
         "CloudWatch namespace of EMF metrics [Luna]"},
+    {"--summary-interval", "LUNA_SUMMARY_INTERVAL", "summary_interval",
+        apply_summary, "time between summary lines, 0 for none [60s]"},
 };
 
 #define NDEFS (sizeof defs / sizeof *defs)
@@ -241,6 +249,7 @@ init_defaults(struct options *o)
 	listen_parse("127.0.0.1:8080", &o->mock_listen, err, sizeof err);
 	listen_parse("127.0.0.1:9464", &o->status_listen, err, sizeof err);
 	o->emf_namespace = xstrdup("Luna");
+	o->summary_ms = 60000;
 }
 
 static const struct def *
@@ -380,6 +389,9 @@ file_value(struct sources *src, size_t i, const cJSON *v, const char *path,
 {
 	char num[64];
 
+	/* A key given twice: the last one wins, the first one's text goes. */
+	free(src->owned[i]);
+	src->owned[i] = NULL;
 	if (cJSON_IsString(v)) {
 		src->value[i] = v->valuestring;
 	} else if (cJSON_IsNumber(v)) {

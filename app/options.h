@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <cjson/cJSON.h>
@@ -43,6 +44,7 @@ struct options {
 	bool help;                        /* --help or -h was given */
 	unsigned switches;    /* bit i: spec->switches[i] was given */
 	char *method_storage; /* owns defaults.method */
+	int64_t summary_ms;   /* LUNA_SUMMARY_INTERVAL, 60s; 0: none */
 };
 
 /*

@@ -168,6 +168,9 @@ method_allowed(const struct route *r, const char *method)
 	size_t n = strlen(method);
 	const char *p;
 
+	/* An empty method would match everywhere, and walk off the end. */
+	if (n == 0)
+		return false;
 	if (strcmp(method, "HEAD") == 0)
 		method = "GET", n = 3;
 	for (p = strstr(r->allow, method); p != NULL; p = strstr(p + 1, method))

@@ -41,7 +41,7 @@ reset_state(void *arg, const char *source, char *err, size_t errlen)
 
 	mock_state_reset(r->st, source);
 	if (r->has_seed)
-		mock_state_reseed(r->st, r->seed);
+		mock_state_seed(r->st, r->seed);
 	return 0;
 }
 

@@ -30,6 +30,13 @@
 #define TRUNCATE_MISSING 64
 /* httpbin caps /delay at 10 s; so does luna. */
 #define DELAY_MAX_S 10
+/*
+ * Memory each connection may use for its request and reply headers.
+ * libmicrohttpd's 32 KiB default makes 2,000 held connections cost
+ * 64 MB; mock requests are small, and control bodies are taken in
+ * pieces, so 8 KiB is plenty.
+ */
+#define CONN_MEMORY (8 * 1024)
 /* Idle keep-alive connections are closed after this. */
 #define IDLE_TIMEOUT_S 60
 
@@ -104,28 +111,32 @@ conn_fd(struct MHD_Connection *conn)
 
 /* ---- replies ---- */
 
-static enum MHD_Result
-reply(struct MHD_Connection *conn, int status, const char *ctype,
-    const char *body, size_t len, struct MHD_Response **out)
+/* A reply with a copy of BODY; NULL when libmicrohttpd refuses. */
+static struct MHD_Response *
+new_reply(const char *ctype, const char *body, size_t len)
 {
 	struct MHD_Response *resp;
-	enum MHD_Result rc;
 
-	if (out != NULL)
-		*out = NULL;
 	resp = MHD_create_response_from_buffer(
 	    len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
-		return MHD_NO;
+		return NULL;
 	if (ctype != NULL)
 		MHD_add_response_header(
 		    resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(
 	    resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	if (out != NULL) {
-		*out = resp;
-		return MHD_YES;
-	}
+	return resp;
+}
+
+/* Queue RESP (may be NULL: close) and drop our reference to it. */
+static enum MHD_Result
+send_reply(struct MHD_Connection *conn, int status, struct MHD_Response *resp)
+{
+	enum MHD_Result rc;
+
+	if (resp == NULL)
+		return MHD_NO;
 	rc = MHD_queue_response(conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return rc;
@@ -135,7 +146,7 @@ static enum MHD_Result
 reply_text(struct MHD_Connection *conn, int status, const char *ctype,
     const char *body)
 {
-	return reply(conn, status, ctype, body, strlen(body), NULL);
+	return send_reply(conn, status, new_reply(ctype, body, strlen(body)));
 }
 
 static enum MHD_Result
@@ -214,7 +225,7 @@ dribble_response(struct mock_server *s, struct MHD_Connection *conn,
 	return resp;
 }
 
-/* The body B serves with STATUS, in BUF when it is the default one. */
+/* The body R gets, in BUF when it is the default one. */
 static const char *
 mock_body(const struct request *r, char *buf, size_t len, bool *json)
 {
@@ -223,10 +234,8 @@ mock_body(const struct request *r, char *buf, size_t len, bool *json)
 	*json = b->body == NULL;
 	if (b->body != NULL)
 		return b->body;
-	snprintf(buf, len,
-	    "{\"status\":%d,\"endpoint\":\"%s\","
-	    "\"change\":%lu}\n",
-	    r->status, r->name[0] != '\0' ? r->name : "default", b->change);
+	snprintf(
+	    buf, len, "{\"status\":%d,\"change\":%lu}\n", r->status, b->change);
 	return buf;
 }
 
@@ -260,7 +269,7 @@ mock_response(
 		resp = dribble_response(s, conn, body, strlen(body),
 		    b->fault == MOCK_FAULT_SLOW_BODY);
 	else
-		reply(conn, r->status, NULL, body, strlen(body), &resp);
+		resp = new_reply(NULL, body, strlen(body));
 	if (resp == NULL)
 		return NULL;
 	if (ctype != NULL)
@@ -292,12 +301,43 @@ mock_fault_reply(struct MHD_Connection *conn, enum mock_fault fault)
 	return MHD_NO;
 }
 
+static void
+prepared_free(void *resp)
+{
+	MHD_destroy_response(resp);
+}
+
+/*
+ * A fixed answer (one status, no fault) is the same bytes every time:
+ * build it once per behaviour and share it, as libmicrohttpd allows.
+ */
+static struct MHD_Response *
+mock_prepared(
+    struct mock_server *s, struct MHD_Connection *conn, const struct request *r)
+{
+	struct mock_behaviour *b = (struct mock_behaviour *)(uintptr_t)r->b;
+	struct MHD_Response *resp = atomic_load(&b->prepared);
+	void *none = NULL;
+
+	if (resp != NULL)
+		return resp;
+	resp = mock_response(s, conn, r);
+	if (resp == NULL)
+		return NULL;
+	if (!atomic_compare_exchange_strong(&b->prepared, &none, resp)) {
+		MHD_destroy_response(resp);
+		return none;
+	}
+	/* Read only when the last reference goes, after this store. */
+	b->prepared_free = prepared_free;
+	return resp;
+}
+
 static enum MHD_Result
 mock_answer(
     struct mock_server *s, struct MHD_Connection *conn, struct request *r)
 {
 	struct MHD_Response *resp;
-	enum MHD_Result rc;
 	enum mock_fault fault =
 	    r->kind == ROUTE_MOCK ? r->b->fault : MOCK_FAULT_NONE;
 
@@ -306,17 +346,20 @@ mock_answer(
 		count(s, 0);
 		return mock_fault_reply(conn, fault);
 	}
+	if (r->kind == ROUTE_MOCK && fault == MOCK_FAULT_NONE &&
+	    r->b->mix_len == 0) {
+		resp = mock_prepared(s, conn, r);
+		count(s, r->status);
+		return resp != NULL
+		           ? MHD_queue_response(conn, (unsigned)r->status, resp)
+		           : MHD_NO;
+	}
 	if (r->kind == ROUTE_MOCK)
 		resp = mock_response(s, conn, r);
 	else
-		reply(conn, r->status, "application/json", r->body, r->body_len,
-		    &resp);
-	if (resp == NULL)
-		return MHD_NO;
+		resp = new_reply("application/json", r->body, r->body_len);
 	count(s, fault == MOCK_FAULT_TRUNCATE ? 0 : r->status);
-	rc = MHD_queue_response(conn, (unsigned)r->status, resp);
-	MHD_destroy_response(resp);
-	return rc;
+	return send_reply(conn, r->status, resp);
 }
 
 /* Hold CONN for DELAY_MS (or, hung, until its client leaves). */
@@ -342,21 +385,24 @@ mock_wait(struct mock_server *s, struct MHD_Connection *conn, struct request *r,
 static enum MHD_Result
 on_mock(struct mock_server *s, struct MHD_Connection *conn, struct request *r)
 {
+	bool hang;
 	long delay;
 
 	if (r->phase == PHASE_HUNG) {
 		count(s, 0);
 		return MHD_NO;
 	}
-	if (r->phase == PHASE_DELAYED || atomic_load(&s->stopping))
+	if (r->phase == PHASE_DELAYED)
 		return mock_answer(s, conn, r);
 	r->b = mock_state_get(s->state, r->name[0] != '\0' ? r->name : NULL);
 	r->status =
 	    mock_behaviour_pick_status(r->b, mock_state_random(s->state));
 	delay = mock_behaviour_pick_latency(r->b, mock_state_random(s->state));
-	if (r->b->fault == MOCK_FAULT_HANG || delay > 0)
-		return mock_wait(
-		    s, conn, r, delay, r->b->fault == MOCK_FAULT_HANG);
+	hang = r->b->fault == MOCK_FAULT_HANG;
+
+	/* Stopping, nothing waits: a hang closes, a delay is skipped. */
+	if ((hang || delay > 0) && !atomic_load(&s->stopping))
+		return mock_wait(s, conn, r, delay, hang);
 	return mock_answer(s, conn, r);
 }
 
@@ -385,7 +431,7 @@ on_delay(struct mock_server *s, struct MHD_Connection *conn, struct request *r,
 	char *end, err[160];
 	double secs;
 
-	if (r->phase == PHASE_DELAYED || atomic_load(&s->stopping))
+	if (r->phase == PHASE_DELAYED)
 		return mock_answer(s, conn, r);
 	secs = strtod(arg, &end);
 	if (end == arg || *end != '\0' || !isfinite(secs) || secs < 0) {
@@ -400,6 +446,8 @@ on_delay(struct mock_server *s, struct MHD_Connection *conn, struct request *r,
 	r->status = 200;
 	r->body = xmalloc(48);
 	r->body_len = (size_t)snprintf(r->body, 48, "{\"delay\":%g}\n", secs);
+	if (atomic_load(&s->stopping))
+		return mock_answer(s, conn, r);
 	return mock_wait(s, conn, r, lround(secs * 1000), false);
 }
 
@@ -412,7 +460,6 @@ on_control(struct mock_server *s, struct MHD_Connection *conn,
 	struct mock_control_request req;
 	struct mock_control_reply rep;
 	struct MHD_Response *resp;
-	enum MHD_Result rc;
 
 	memset(&req, 0, sizeof req);
 	req.method = method;
@@ -424,37 +471,29 @@ on_control(struct mock_server *s, struct MHD_Connection *conn,
 	req.source =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Luna-Source");
 	mock_control_handle(s->control, &req, &rep);
-	reply(conn, rep.status, "application/json", rep.body, strlen(rep.body),
-	    &resp);
+	resp = new_reply("application/json", rep.body, strlen(rep.body));
 	cJSON_free(rep.body);
-	if (resp == NULL)
-		return MHD_NO;
-	if (rep.allow != NULL)
+	if (resp != NULL && rep.allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep.allow);
-	if (rep.challenge)
+	if (resp != NULL && rep.challenge)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		    "Bearer realm=\"luna\"");
-	rc = MHD_queue_response(conn, (unsigned)rep.status, resp);
-	MHD_destroy_response(resp);
-	return rc;
+	return send_reply(conn, rep.status, resp);
 }
 
 static enum MHD_Result
 on_page(struct MHD_Connection *conn, const char *method)
 {
+	static const char refusal[] = "{\"error\":\"method not allowed\"}";
 	struct MHD_Response *resp;
-	enum MHD_Result rc;
 
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		reply(conn, 405, "application/json",
-		    "{\"error\":\"method not allowed\"}", 30, &resp);
-		if (resp == NULL)
-			return MHD_NO;
-		MHD_add_response_header(
-		    resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		rc = MHD_queue_response(conn, 405, resp);
-		MHD_destroy_response(resp);
-		return rc;
+		resp =
+		    new_reply("application/json", refusal, sizeof refusal - 1);
+		if (resp != NULL)
+			MHD_add_response_header(
+			    resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return send_reply(conn, 405, resp);
 	}
 	return reply_text(
 	    conn, 200, "text/html; charset=utf-8", mock_page_html);
@@ -633,7 +672,7 @@ start_daemon(struct mock_server *s, int fd)
 	unsigned int threads = cpus > 1 ? (unsigned int)cpus : 1;
 
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 
 	/*
 	 * Turbo also skips the shutdown() before close(): without it the
@@ -648,6 +687,7 @@ start_daemon(struct mock_server *s, int fd)
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)60000,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_END);

@@ -15,6 +15,8 @@
 
 /* Bodies in log lines are cut here: a line is for reading, not replay. */
 #define LOG_BODY_MAX 200
+/* Mix weights above this are typos, and their sum could overflow. */
+#define MIX_WEIGHT_MAX 1e6
 
 enum patch_field {
 	SET_STATUS = 1 << 0,
@@ -93,6 +95,8 @@ behaviour_free(struct mock_behaviour *b)
 
 	if (b == NULL)
 		return;
+	if (atomic_load(&b->prepared) != NULL && b->prepared_free != NULL)
+		b->prepared_free(atomic_load(&b->prepared));
 	free(b->body);
 	for (i = 0; i < b->nheaders; i++) {
 		free(b->headers[i].name);
@@ -142,6 +146,8 @@ behaviour_copy(const struct mock_behaviour *src)
 	b->body = src->body != NULL ? xstrdup(src->body) : NULL;
 	headers_copy(b, src);
 	atomic_init(&b->refs, 1);
+	atomic_init(&b->prepared, NULL);
+	b->prepared_free = NULL;
 	return b;
 }
 
@@ -156,19 +162,21 @@ splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+void
+mock_state_seed(struct mock_state *st, uint64_t seed)
+{
+	pthread_mutex_lock(&st->lock);
+	atomic_store(&st->seed, seed);
+	atomic_store(&st->draws, 0);
+	pthread_mutex_unlock(&st->lock);
+}
+
 uint64_t
 mock_state_random(struct mock_state *st)
 {
 	uint64_t n = atomic_fetch_add(&st->draws, 1);
 
 	return splitmix64(atomic_load(&st->seed) + n * 0x9e3779b97f4a7c15ULL);
-}
-
-void
-mock_state_reseed(struct mock_state *st, uint64_t seed)
-{
-	atomic_store(&st->seed, seed);
-	atomic_store(&st->draws, 0);
 }
 
 /* R as a double in [0, 1). */
@@ -255,18 +263,29 @@ parse_code(const char *s, long *out)
 }
 
 static int
-mix_add(struct mock_behaviour *b, const char *code, double weight, char *err,
-    size_t errlen)
+bad_weight(const char *code, const char *text, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+	    "bad mix weight for %s '%s': expected a number from 0 to %.0f",
+	    code, text, MIX_WEIGHT_MAX);
+	return -1;
+}
+
+/* Add CODE with WEIGHT (written TEXT) to B's mix. */
+static int
+mix_add(struct mock_behaviour *b, const char *code, double weight,
+    const char *text, char *err, size_t errlen)
 {
 	long c;
 
 	if (parse_code(code, &c) < 0) {
 		snprintf(err, errlen,
-		    "bad mix code '%s': expected a status "
-		    "from 100 to 599",
+		    "bad mix code '%s': expected a status from 100 to 599",
 		    code);
 		return -1;
 	}
+	if (!isfinite(weight) || weight < 0 || weight > MIX_WEIGHT_MAX)
+		return bad_weight(code, text, err, errlen);
 	if (b->mix_len == MOCK_MIX_MAX) {
 		snprintf(
 		    err, errlen, "bad mix: more than %d codes", MOCK_MIX_MAX);
@@ -309,15 +328,10 @@ parse_mix(const cJSON *item, struct mock_behaviour *b, char *err, size_t errlen)
 		return -1;
 	}
 	cJSON_ArrayForEach (w, item) {
-		if (!cJSON_IsNumber(w) || !isfinite(w->valuedouble) ||
-		    w->valuedouble < 0) {
-			snprintf(err, errlen,
-			    "bad mix weight for %s '%s': "
-			    "expected a number from 0 up",
-			    w->string, value_text(w, v, sizeof v));
-			return -1;
-		}
-		if (mix_add(b, w->string, w->valuedouble, err, errlen) < 0)
+		value_text(w, v, sizeof v);
+		if (!cJSON_IsNumber(w))
+			return bad_weight(w->string, v, err, errlen);
+		if (mix_add(b, w->string, w->valuedouble, v, err, errlen) < 0)
 			return -1;
 	}
 	return mix_check_total(b, err, errlen);
@@ -328,6 +342,7 @@ mock_mix_parse(
     const char *s, struct mock_behaviour *b, char *err, size_t errlen)
 {
 	char buf[512], *tok, *save = NULL, *colon, *end;
+	const char *text;
 	double weight;
 
 	b->mix_len = 0;
@@ -342,20 +357,21 @@ mock_mix_parse(
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
 		weight = 1;
+		text = "1";
 		if ((colon = strpbrk(tok, ":=")) != NULL) {
 			*colon = '\0';
-			weight = strtod(colon + 1, &end);
-			if (end == colon + 1 || *end != '\0' ||
-			    !isfinite(weight) || weight < 0) {
-				snprintf(err, errlen,
-				    "bad mix weight for %s "
-				    "'%s': expected a number from 0 up",
-				    tok, colon + 1);
-				return -1;
-			}
+			text = colon + 1;
+			weight = strtod(text, &end);
+			if (end == text || *end != '\0')
+				return bad_weight(tok, text, err, errlen);
 		}
-		if (mix_add(b, tok, weight, err, errlen) < 0)
+		if (mix_add(b, tok, weight, text, err, errlen) < 0)
 			return -1;
+	}
+	if (b->mix_len == 0) {
+		snprintf(err, errlen,
+		    "bad mix '%.40s': expected CODE[:WEIGHT],...", s);
+		return -1;
 	}
 	return mix_check_total(b, err, errlen);
 }

@@ -51,6 +51,9 @@ struct mock_behaviour {
 	unsigned long change; /* id of the change that made it */
 	int64_t change_wall_ms; /* when that change was made (epoch ms) */
 	atomic_uint refs;
+	/* A reply the server prepared once for this record, and its free. */
+	_Atomic(void *) prepared;
+	void (*prepared_free)(void *);
 };
 
 struct mock_state;
@@ -86,11 +89,14 @@ const struct mock_behaviour *mock_state_get(
 /* Drop a reference from mock_state_get; NULL does nothing. */
 void mock_behaviour_release(const struct mock_behaviour *b);
 
+/*
+ * Restart the random sequence from SEED, so a scenario's mixes play the
+ * same way twice. Any thread.
+ */
+void mock_state_seed(struct mock_state *st, uint64_t seed);
+
 /* A pseudo-random number from the state's seeded sequence. Any thread. */
 uint64_t mock_state_random(struct mock_state *st);
-
-/* Restart the random sequence from SEED (a scenario's). Any thread. */
-void mock_state_reseed(struct mock_state *st, uint64_t seed);
 
 /* The status B serves for the random number R (a pick from the mix). */
 int mock_behaviour_pick_status(const struct mock_behaviour *b, uint64_t r);

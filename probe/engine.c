@@ -219,6 +219,9 @@ set_connection(struct slot *s)
 		curl_easy_setopt(
 		    s->easy, CURLOPT_MAXREDIRS, (long)t->max_redirects);
 	}
+	/* A redirect to ftp:// or file:// is a broken target, not a probe. */
+	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(s->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 }
 
 /* Remember the URL's host and port for messages. */

@@ -25,6 +25,7 @@
 #include "tui/layout.h"
 #include "tui/scenarios.h"
 #include "tui/table.h"
+#include "tui/terminal.h"
 
 #define FRAME_MS   100   /* at most ten frames a second */
 #define MESSAGE_MS 3000  /* how long a footer message stays */
@@ -175,10 +176,20 @@ open_screen(struct tui_dashboard *d, char *err, size_t errlen)
 		    "terminal (try --headless)");
 		return -1;
 	}
-	d->screen = newterm(NULL, stdout, stdin);
+	if (term == NULL || *term == '\0') {
+		snprintf(err, errlen,
+		    "cannot show the dashboard: TERM is not set "
+		    "(try TERM=xterm-256color, or --headless)");
+		return -1;
+	}
+	/* Asked first: a newterm that fails keeps memory it never frees. */
+	d->screen =
+	    tui_terminal_known(term) ? newterm(NULL, stdout, stdin) : NULL;
 	if (d->screen == NULL) {
-		snprintf(err, errlen, "cannot use terminal '%s'",
-		    term != NULL ? term : "");
+		snprintf(err, errlen,
+		    "cannot use terminal '%s': not in terminfo "
+		    "(check TERM, or try --headless)",
+		    term);
 		return -1;
 	}
 	set_term(d->screen);

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Shared by the mock's integration tests: start `luna mock` on a free
 # loopback port, read its URL from the start line, stop it on exit.
 # Sourced; expects LUNA (the binary).
@@ -24,12 +25,12 @@ trap cleanup EXIT
 
 # start_mock NAME [luna mock args...]: sets URL and PID; log in $tmp/NAME.log.
 start_mock() {
-	local name=$1 i
+	local name=$1 _
 	shift
 	"$LUNA" mock "$@" >"$tmp/$name.log" 2>"$tmp/$name.err" &
 	PID=$!
 	pids+=("$PID")
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		URL=$(jq -r 'select(.event == "start") | .url' \
 			"$tmp/$name.log" 2>/dev/null || true)
 		[ -n "$URL" ] && return 0

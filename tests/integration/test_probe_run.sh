@@ -29,11 +29,11 @@ expect_status 0 "SIGTERM ends luna probe with 0"
 check "$out" '.[-1].event == "stop" and .[-1].reason == "signal" and
 	.[-1].signal == "SIGTERM" and .[-1].exit_code == 0' "stop line"
 
-# on_grid: every line of the array is within 100 ms of the first
+# on_grid: every line of the array is within 130 ms of the first
 # line's 300 ms grid (start + k * interval); a loaded machine may be
-# late, but lateness never adds up.
+# late, but lateness never adds up. (The exact grid is a unit test's.)
 on_grid="((.[0] | $ms) as \$t0 | all((($ms) - \$t0) % 300 |
-	. < 100 or . > 200))"
+	. < 130 or . > 170))"
 
 # The fast target: seq without gaps, on its grid.
 check "$out" "[.[] | select(.event == \"probe\" and .target == \"fast\")] |
@@ -47,7 +47,7 @@ check "$out" "[.[] | select(.event == \"probe\" and .target == \"slow\")] |
 	length >= 2 and length <= 5 and
 	([.[].seq] == [range(1; length + 1)]) and $on_grid and
 	([range(1; length) as \$i | (.[\$i] | $ms) - (.[\$i - 1] | $ms)] |
-	 all(. >= 850))" "slow target never overlaps"
+	 all(. >= 750))" "slow target never overlaps"
 check "$out" '.[-1].skipped >= 2' "skipped slots are counted"
 
 run_for 1 INT "$tmp/int.json" --interval 200ms "$BASE/status/200"

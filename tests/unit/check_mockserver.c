@@ -1,7 +1,9 @@
 #include <check.h>
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "mockserver/client.h"
@@ -55,8 +57,8 @@ START_TEST(each_change_gets_the_next_id)
 
 	ck_assert_int_eq(apply(st, "{\"status\": 503}"), 2);
 	ck_assert_int_eq(status_of(st, NULL), 503);
-	ck_assert_int_eq(apply(st, "{\"latency_ms\": 1500, \"jitter_ms\": 20}"),
-	    3);
+	ck_assert_int_eq(
+	    apply(st, "{\"latency_ms\": 1500, \"jitter_ms\": 20}"), 3);
 	ck_assert_int_eq(status_of(st, NULL), 503);
 	ck_assert_int_eq(mock_state_reset(st, "key"), 4);
 	ck_assert_int_eq(status_of(st, NULL), 200);
@@ -68,37 +70,38 @@ END_TEST
 START_TEST(bad_changes_are_refused_naming_the_field)
 {
 	static const char *const bad[][2] = {
-		{ "{\"status\": 700}", "status" },
-		{ "{\"status\": 99}", "status" },
-		{ "{\"status\": \"503\"}", "status" },
-		{ "{\"status\": 200.5}", "status" },
-		{ "{\"latency_ms\": -5}", "latency_ms" },
-		{ "{\"jitter_ms\": -1}", "jitter_ms" },
-		{ "{\"latency_ms\": 300001}", "latency_ms" },
-		{ "{\"fault\": \"boom\"}", "fault" },
-		{ "{\"fault\": 3}", "fault" },
-		{ "{\"mix\": {\"503\": \"x\"}}", "mix weight" },
-		{ "{\"mix\": {\"503\": -1}}", "mix weight" },
-		{ "{\"mix\": {\"abc\": 1}}", "mix code" },
-		{ "{\"mix\": {\"503\": 0}}", "mix" },
-		{ "{\"mix\": [503]}", "mix" },
-		{ "{\"body\": 5}", "body" },
-		{ "{\"headers\": {\"X-A\": 5}}", "headers" },
-		{ "{\"headers\": {\"Content-Length\": \"5\"}}", "headers" },
-		{ "{\"headers\": {\"X A\": \"v\"}}", "headers" },
-		{ "{\"headers\": {\"X-A\": \"a\\r\\nB: c\"}}", "headers" },
-		{ "{\"endpoint\": \"a/b\", \"status\": 500}", "endpoint" },
-		{ "{\"colour\": \"red\"}", "colour" },
-		{ "{}", "empty" },
-		{ "[1]", "object" },
+	    {"{\"status\": 700}", "status"},
+	    {"{\"status\": 99}", "status"},
+	    {"{\"status\": \"503\"}", "status"},
+	    {"{\"status\": 200.5}", "status"},
+	    {"{\"latency_ms\": -5}", "latency_ms"},
+	    {"{\"jitter_ms\": -1}", "jitter_ms"},
+	    {"{\"latency_ms\": 300001}", "latency_ms"},
+	    {"{\"fault\": \"boom\"}", "fault"},
+	    {"{\"fault\": 3}", "fault"},
+	    {"{\"mix\": {\"503\": \"x\"}}", "mix weight"},
+	    {"{\"mix\": {\"503\": -1}}", "mix weight"},
+	    {"{\"mix\": {\"503\": 1e308, \"200\": 1e308}}", "mix weight"},
+	    {"{\"mix\": {\"abc\": 1}}", "mix code"},
+	    {"{\"mix\": {\"503\": 0}}", "mix"},
+	    {"{\"mix\": [503]}", "mix"},
+	    {"{\"body\": 5}", "body"},
+	    {"{\"headers\": {\"X-A\": 5}}", "headers"},
+	    {"{\"headers\": {\"Content-Length\": \"5\"}}", "headers"},
+	    {"{\"headers\": {\"X A\": \"v\"}}", "headers"},
+	    {"{\"headers\": {\"X-A\": \"a\\r\\nB: c\"}}", "headers"},
+	    {"{\"endpoint\": \"a/b\", \"status\": 500}", "endpoint"},
+	    {"{\"colour\": \"red\"}", "colour"},
+	    {"{}", "empty"},
+	    {"[1]", "object"},
 	};
 	struct mock_state *st = mock_state_create(1);
 	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_msg(apply(st, bad[i][0]) == -1, "%s", bad[i][0]);
-		ck_assert_msg(strstr(err, bad[i][1]) != NULL, "%s: %s",
-		    bad[i][0], err);
+		ck_assert_msg(
+		    strstr(err, bad[i][1]) != NULL, "%s: %s", bad[i][0], err);
 	}
 	ck_assert_int_eq(status_of(st, NULL), 200);
 	mock_state_destroy(st);
@@ -110,8 +113,8 @@ START_TEST(a_refused_change_changes_nothing)
 	struct mock_state *st = mock_state_create(1);
 	const struct mock_behaviour *b;
 
-	ck_assert_int_eq(apply(st, "{\"status\": 503, \"latency_ms\": -1}"),
-	    -1);
+	ck_assert_int_eq(
+	    apply(st, "{\"status\": 503, \"latency_ms\": -1}"), -1);
 	b = mock_state_get(st, NULL);
 	ck_assert_int_eq(b->status, 200);
 	ck_assert_uint_eq(b->change, 1);
@@ -141,8 +144,8 @@ START_TEST(named_endpoint_follows_default_until_changed)
 
 	apply(st, "{\"status\": 500}");
 	ck_assert_int_eq(status_of(st, "api"), 500);
-	ck_assert_int_eq(apply(st, "{\"endpoint\": \"api\", \"status\": 503}"),
-	    3);
+	ck_assert_int_eq(
+	    apply(st, "{\"endpoint\": \"api\", \"status\": 503}"), 3);
 	ck_assert_int_eq(status_of(st, "api"), 503);
 	ck_assert_int_eq(status_of(st, NULL), 500);
 	ck_assert_int_eq(status_of(st, "web"), 500);
@@ -179,6 +182,13 @@ START_TEST(same_seed_gives_same_sequence)
 
 	for (i = 0; i < 100; i++)
 		ck_assert_uint_eq(mock_state_random(a), mock_state_random(b));
+	mock_state_random(a);
+	mock_state_seed(a, 9);
+	mock_state_seed(b, 9);
+	for (i = 0; i < 100; i++)
+		ck_assert_uint_eq(mock_state_random(a), mock_state_random(b));
+	mock_state_seed(b, 10);
+	ck_assert_uint_ne(mock_state_random(a), mock_state_random(b));
 	mock_state_destroy(a);
 	mock_state_destroy(b);
 }
@@ -212,8 +222,8 @@ START_TEST(mix_parses_httpbin_style_lists)
 	struct mock_behaviour b;
 
 	memset(&b, 0, sizeof b);
-	ck_assert_int_eq(mock_mix_parse("503:30,200:70", &b, err, sizeof err),
-	    0);
+	ck_assert_int_eq(
+	    mock_mix_parse("503:30,200:70", &b, err, sizeof err), 0);
 	ck_assert_int_eq(b.mix_len, 2);
 	ck_assert_int_eq(b.mix_codes[1], 200);
 	ck_assert(b.mix_weights[0] == 30);
@@ -222,6 +232,21 @@ START_TEST(mix_parses_httpbin_style_lists)
 	ck_assert_int_eq(mock_mix_parse("503=x", &b, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "'x'"));
 	ck_assert_int_eq(mock_mix_parse("99", &b, err, sizeof err), -1);
+}
+END_TEST
+
+START_TEST(mix_without_a_code_or_with_an_endless_total_is_refused)
+{
+	struct mock_state *st = mock_state_create(1);
+	struct mock_behaviour b;
+
+	memset(&b, 0, sizeof b);
+	ck_assert_int_eq(mock_mix_parse(",", &b, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "','"));
+	ck_assert_int_eq(
+	    apply(st, "{\"mix\": {\"503\": 1e308, \"200\": 1e308}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "mix"));
+	mock_state_destroy(st);
 }
 END_TEST
 
@@ -239,10 +264,12 @@ START_TEST(history_keeps_the_last_changes_in_order)
 	last = cJSON_GetArrayItem(list, MOCK_HISTORY_MAX - 1);
 	ck_assert_int_eq(cJSON_GetObjectItem(last, "change")->valueint,
 	    MOCK_HISTORY_MAX + 11);
-	ck_assert_str_eq(cJSON_GetObjectItem(last, "source")->valuestring,
-	    "api");
-	ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0),
-			     "change")->valueint, 12);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(last, "source")->valuestring, "api");
+	ck_assert_int_eq(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "change")
+	        ->valueint,
+	    12);
 	cJSON_Delete(h);
 	mock_state_destroy(st);
 }
@@ -264,8 +291,8 @@ race_writer(void *arg)
 	int i;
 
 	for (i = 0; i < 2000; i++)
-		mock_state_apply(r->st, i % 2 ? up : down, "scenario", e,
-		    sizeof e);
+		mock_state_apply(
+		    r->st, i % 2 ? up : down, "scenario", e, sizeof e);
 	cJSON_Delete(down);
 	cJSON_Delete(up);
 	return NULL;
@@ -289,7 +316,7 @@ race_reader(void *arg)
 
 START_TEST(concurrent_changes_never_leave_a_mixed_state)
 {
-	struct race r = { mock_state_create(1), 0, 0 };
+	struct race r = {mock_state_create(1), 0, 0};
 	pthread_t w1, w2, rd;
 
 	pthread_create(&rd, NULL, race_reader, &r);
@@ -311,8 +338,8 @@ static int
 control(struct mock_control *c, const char *method, const char *path,
     const char *body, const char *auth, struct mock_control_reply *rep)
 {
-	struct mock_control_request req = { method, path, body, false, auth,
-		NULL };
+	struct mock_control_request req = {
+	    method, path, body, false, auth, NULL};
 
 	mock_control_handle(c, &req, rep);
 	return rep->status;
@@ -325,8 +352,8 @@ expect(struct mock_control *c, const char *method, const char *path,
 	struct mock_control_reply rep;
 
 	ck_assert_int_eq(control(c, method, path, body, auth, &rep), status);
-	ck_assert_msg(strstr(rep.body, has) != NULL, "%s %s: %s", method, path,
-	    rep.body);
+	ck_assert_msg(
+	    strstr(rep.body, has) != NULL, "%s %s: %s", method, path, rep.body);
 	cJSON_free(rep.body);
 }
 
@@ -336,15 +363,16 @@ START_TEST(control_answers_405_with_allow)
 	struct mock_control *c = mock_control_create(st, NULL, false);
 	struct mock_control_reply rep;
 
-	ck_assert_int_eq(control(c, "DELETE", "/control", NULL, NULL, &rep),
-	    405);
+	ck_assert_int_eq(
+	    control(c, "DELETE", "/control", NULL, NULL, &rep), 405);
 	ck_assert_str_eq(rep.allow, "GET, PUT");
 	cJSON_free(rep.body);
-	ck_assert_int_eq(control(c, "GET", "/control/reset", NULL, NULL,
-			     &rep), 405);
+	ck_assert_int_eq(
+	    control(c, "GET", "/control/reset", NULL, NULL, &rep), 405);
 	ck_assert_str_eq(rep.allow, "POST");
 	cJSON_free(rep.body);
 	expect(c, "GET", "/control/nope", NULL, NULL, 404, "error");
+	expect(c, "", "/control", NULL, NULL, 405, "not allowed");
 	mock_control_destroy(c);
 	mock_state_destroy(st);
 }
@@ -355,11 +383,9 @@ START_TEST(control_validates_json_with_400)
 	struct mock_state *st = mock_state_create(1);
 	struct mock_control *c = mock_control_create(st, NULL, false);
 
-	expect(c, "PUT", "/control", "{\"status\": 503", NULL, 400,
-	    "bad JSON");
+	expect(c, "PUT", "/control", "{\"status\": 503", NULL, 400, "bad JSON");
 	expect(c, "PUT", "/control", NULL, NULL, 400, "bad JSON");
-	expect(c, "PUT", "/control", "{\"status\": 1000}", NULL, 400,
-	    "status");
+	expect(c, "PUT", "/control", "{\"status\": 1000}", NULL, 400, "status");
 	expect(c, "PUT", "/control", "{\"status\": 503}", NULL, 200,
 	    "\"applied\":2");
 	expect(c, "GET", "/control", NULL, NULL, 200, "\"status\":503");
@@ -381,10 +407,10 @@ START_TEST(control_with_token_needs_bearer)
 	cJSON_free(rep.body);
 	expect(c, "PUT", "/control", "{\"status\": 500}", "Bearer s3cre", 401,
 	    "token");
-	expect(c, "PUT", "/control", "{\"status\": 500}", "s3cret", 401,
-	    "token");
-	expect(c, "PUT", "/control", "{\"status\": 500}", "Bearer s3cret",
-	    200, "\"status\":500");
+	expect(
+	    c, "PUT", "/control", "{\"status\": 500}", "s3cret", 401, "token");
+	expect(c, "PUT", "/control", "{\"status\": 500}", "Bearer s3cret", 200,
+	    "\"status\":500");
 	mock_control_destroy(c);
 	mock_state_destroy(st);
 }
@@ -408,8 +434,8 @@ START_TEST(control_refuses_large_bodies_with_413)
 {
 	struct mock_state *st = mock_state_create(1);
 	struct mock_control *c = mock_control_create(st, NULL, false);
-	struct mock_control_request req = { "PUT", "/control", NULL, true,
-		NULL, NULL };
+	struct mock_control_request req = {
+	    "PUT", "/control", NULL, true, NULL, NULL};
 	struct mock_control_reply rep;
 
 	mock_control_handle(c, &req, &rep);
@@ -439,8 +465,8 @@ start_server(void)
 	struct mock_server *s;
 
 	memset(&cfg, 0, sizeof cfg);
-	ck_assert_int_eq(listen_parse("127.0.0.1:0", &cfg.listen, err,
-			     sizeof err), 0);
+	ck_assert_int_eq(
+	    listen_parse("127.0.0.1:0", &cfg.listen, err, sizeof err), 0);
 	s = mock_server_start(&cfg, err, sizeof err);
 	ck_assert_msg(s != NULL, "%s", err);
 	return s;
@@ -453,8 +479,8 @@ client_round_trip(struct mock_client *c, const char *source)
 	cJSON *st, *h;
 	char line[256];
 
-	ck_assert_int_eq(mock_client_update(c, change, source, err,
-			     sizeof err), 0);
+	ck_assert_int_eq(
+	    mock_client_update(c, change, source, err, sizeof err), 0);
 	st = mock_client_get(c, 0, err, sizeof err);
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(cJSON_GetObjectItem(st, "status")->valueint, 502);
@@ -462,15 +488,15 @@ client_round_trip(struct mock_client *c, const char *source)
 	ck_assert_ptr_nonnull(strstr(line, "status 502"));
 	cJSON_Delete(st);
 	h = mock_client_get(c, 1, err, sizeof err);
-	st = cJSON_GetArrayItem(cJSON_GetObjectItem(h, "changes"), -1 +
-	    cJSON_GetArraySize(cJSON_GetObjectItem(h, "changes")));
-	ck_assert_str_eq(cJSON_GetObjectItem(st, "source")->valuestring,
-	    source);
+	st = cJSON_GetArrayItem(cJSON_GetObjectItem(h, "changes"),
+	    -1 + cJSON_GetArraySize(cJSON_GetObjectItem(h, "changes")));
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(st, "source")->valuestring, source);
 	cJSON_Delete(h);
 	cJSON_GetObjectItem(change, "status")->valuedouble = 700;
 	cJSON_GetObjectItem(change, "status")->valueint = 700;
-	ck_assert_int_eq(mock_client_update(c, change, source, err,
-			     sizeof err), -1);
+	ck_assert_int_eq(
+	    mock_client_update(c, change, source, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "status"));
 	ck_assert_int_eq(mock_client_reset(c, source, err, sizeof err), 0);
 	cJSON_Delete(change);
@@ -480,8 +506,8 @@ START_TEST(local_and_remote_clients_drive_the_same_mock)
 {
 	struct mock_server *s = start_server();
 	struct mock_client *local = mock_client_local(s);
-	struct mock_client *remote = mock_client_remote(mock_server_url(s),
-	    NULL);
+	struct mock_client *remote =
+	    mock_client_remote(mock_server_url(s), NULL);
 
 	ck_assert_str_eq(mock_client_url(local), mock_server_url(s));
 	client_round_trip(local, "key");
@@ -492,9 +518,67 @@ START_TEST(local_and_remote_clients_drive_the_same_mock)
 }
 END_TEST
 
+static long
+fetch_status(const char *url)
+{
+	CURL *e = curl_easy_init();
+	long status = 0;
+
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
+	if (curl_easy_perform(e) == CURLE_OK)
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(e);
+	return status;
+}
+
+START_TEST(server_counts_replies_by_status_and_faults_apart)
+{
+	unsigned long counts[MOCK_STATUS_SLOTS];
+	struct mock_server *s = start_server();
+	char url[400];
+	int i;
+
+	snprintf(url, sizeof url, "%s/mock", mock_server_url(s));
+	ck_assert_int_eq(apply(mock_server_state(s), "{\"status\": 503}"), 2);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(fetch_status(url), 503);
+	apply(mock_server_state(s), "{\"fault\": \"close\"}");
+	ck_assert_int_eq(fetch_status(url), 0);
+	snprintf(url, sizeof url, "%s/healthz", mock_server_url(s));
+	ck_assert_int_eq(fetch_status(url), 200);
+	mock_server_counts(s, counts);
+	ck_assert_uint_eq(counts[503], 3);
+	ck_assert_uint_eq(counts[0], 1);
+	ck_assert_uint_eq(counts[200], 0);
+	ck_assert_str_eq(mock_server_control_mode(s), "open");
+	ck_assert_uint_eq(mock_server_waiting(s), 0);
+	mock_server_stop(s);
+}
+END_TEST
+
+/* A loopback port nothing listens on: one the kernel just gave back. */
+static int
+closed_port(void)
+{
+	struct listen_addr a;
+	int fd, port;
+
+	ck_assert_int_eq(listen_parse("127.0.0.1:0", &a, err, sizeof err), 0);
+	fd = listen_open(&a, false, &port, err, sizeof err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return port;
+}
+
 START_TEST(remote_client_reports_an_unreachable_mock)
 {
-	struct mock_client *c = mock_client_remote("http://127.0.0.1:1", NULL);
+	struct mock_client *c;
+	char url[64];
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", closed_port());
+	c = mock_client_remote(url, NULL);
 
 	ck_assert_ptr_null(mock_client_get(c, 0, err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, "cannot reach"));
@@ -520,6 +604,8 @@ mockserver_suite(void)
 	tcase_add_test(state, same_seed_gives_same_sequence);
 	tcase_add_test(state, jitter_stays_within_its_bounds);
 	tcase_add_test(state, mix_parses_httpbin_style_lists);
+	tcase_add_test(
+	    state, mix_without_a_code_or_with_an_endless_total_is_refused);
 	tcase_add_test(state, history_keeps_the_last_changes_in_order);
 	tcase_add_test(state, concurrent_changes_never_leave_a_mixed_state);
 	tcase_add_test(ctl, control_answers_405_with_allow);
@@ -530,6 +616,8 @@ mockserver_suite(void)
 	tcase_add_test(ctl, token_compare_needs_every_byte);
 	tcase_add_test(client, local_and_remote_clients_drive_the_same_mock);
 	tcase_add_test(client, remote_client_reports_an_unreachable_mock);
+	tcase_add_test(
+	    client, server_counts_replies_by_status_and_faults_apart);
 	suite_add_tcase(s, state);
 	suite_add_tcase(s, ctl);
 	suite_add_tcase(s, client);

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The control API's answers to good and bad requests, the bearer token,
+# the refusal beyond loopback, and `luna ctl` with its exit statuses.
+# shellcheck source=tests/integration/mock_lib.sh
+. "$(dirname "$0")/mock_lib.sh"
+
+# req METHOD PATH [curl args...]: "CODE BODY" of a control request.
+req() {
+	local method=$1 path=$2
+	shift 2
+	curl -s -m 5 -X "$method" -w ' %{http_code}' "$@" "$URL$path"
+}
+
+# ctl ARGS...: "EXIT|STDOUT|STDERR" of luna ctl against $URL.
+ctl() {
+	local rc=0 out
+	out=$(LUNA_MOCK_URL=$URL "$LUNA" ctl "$@" 2>"$tmp/ctl.err") || rc=$?
+	echo "$rc|$out|$(cat "$tmp/ctl.err")"
+}
+
+# --- luna mock's own command line ---
+rc=0; "$LUNA" mock --help >"$tmp/help" || rc=$?
+check "mock --help exits 0" 0 "$rc"
+check_has "mock --help names the token" LUNA_CONTROL_TOKEN "$(cat "$tmp/help")"
+rc=0; "$LUNA" mock --bogus 2>"$tmp/err" || rc=$?
+check "mock with a bad option exits 2" 2 "$rc"
+rc=0; "$LUNA" mock --listen nonsense:port 2>"$tmp/err" || rc=$?
+check "mock with a bad address exits 2" 2 "$rc"
+check_has "bad address is named" "'nonsense:port'" "$(cat "$tmp/err")"
+
+start_mock main --listen 127.0.0.1:0
+rc=0; "$LUNA" mock --listen "${URL#http://}" 2>"$tmp/err" || rc=$?
+check "a port in use exits 1" 1 "$rc"
+check_has "a port in use is said so" "address in use" "$(cat "$tmp/err")"
+check_has "start line says control is open" '"control":"open"' \
+	"$(head -n 1 "$tmp/main.log")"
+
+# --- GET, PUT, reset, history ---
+r=$(req GET /control)
+check_has "GET /control" '"status":200' "$r"
+check "GET /control answers 200" 200 "${r##* }"
+r=$(req PUT /control -H 'X-Luna-Source: page' -d '{"status": 500}')
+check_has "PUT /control applies" '"applied":2' "$r"
+r=$(req GET /control/history)
+check_has "history records the page as source" \
+	'"change":2,"ts":' "$r"
+check_has "history source" '"source":"page"' "$r"
+grep -q '"event":"mock","change":2,"source":"page"' "$tmp/main.log" &&
+	ok "change from the page logged" || fail "no page change logged"
+r=$(req POST /control/reset)
+check_has "reset" '"status":200' "$r"
+grep -q '"event":"mock","change":3,"source":"api"' "$tmp/main.log" &&
+	ok "reset logged" || fail "reset not logged"
+
+# --- bad requests name the field ---
+for case in \
+	'{"status": 700}|status' \
+	'{"latency_ms": -1}|latency_ms' \
+	'{"fault": "boom"}|fault' \
+	'{"mix": {"503": "x"}}|mix weight' \
+	'{"colour": "red"}|colour' \
+	'{"status": 503|bad JSON' \
+	'not json|bad JSON'; do
+	r=$(req PUT /control -d "${case%|*}")
+	check "400 for ${case%|*}" 400 "${r##* }"
+	check_has "error names ${case#*|}" "${case#*|}" "$r"
+	jq -e .error >/dev/null <<<"${r% *}" && ok "error is JSON" ||
+		fail "error not JSON: $r"
+done
+printf '{"body": "%s"}' "$(head -c 60000 /dev/zero | tr '\0' x)" >"$tmp/60k"
+r=$(req PUT /control --data-binary @"$tmp/60k")
+check "a 60 KB change is taken" 200 "${r##* }"
+check "and served" 60000 "$(curl -s -m 5 "$URL/mock" | wc -c)"
+req POST /control/reset >/dev/null
+head -c 70000 /dev/zero | tr '\0' ' ' >"$tmp/big"
+r=$(req PUT /control --data-binary @"$tmp/big")
+check "413 over 64 KiB" 413 "${r##* }"
+headers=$(curl -s -m 5 -X DELETE -D - -o /dev/null "$URL/control")
+check_has "405 for DELETE /control" "HTTP/1.1 405" "$headers"
+check_has "405 names what is allowed" "Allow: GET, PUT" "$headers"
+headers=$(curl -s -m 5 -X POST -D - -o /dev/null "$URL/")
+check_has "405 for POST /" "Allow: GET, HEAD" "$headers"
+check "unknown control path" 404 "$(req GET /control/nope | tail -c 3)"
+check "a scenario without steps is refused" 400 \
+	"$(req POST /control/scenario -d '{}' | tail -c 3)"
+check "page served" 200 "$(req GET / -o /dev/null | tr -d ' ')"
+
+# --- luna ctl ---
+r=$(ctl status 503)
+check_has "ctl status" "0|$URL/mock: status 503" "$r"
+check "mock follows ctl" 503 \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+r=$(ctl mix 503=30)
+check_has "ctl mix fills the rest with 200" "mix 503=30,200=70" "$r"
+r=$(ctl latency 250 50)
+check_has "ctl latency" "latency 250 ms (jitter 50)" "$r"
+r=$(ctl latency 1.5s)
+check_has "ctl latency as a duration" "latency 1500 ms" "$r"
+r=$(ctl --endpoint api fault close)
+check_has "ctl fault on a named endpoint" "/mock/api: " "$r"
+check_has "ctl fault" "fault close" "$r"
+r=$(ctl body hello)
+check_has "ctl body" "body 'hello'" "$r"
+r=$(ctl show)
+r=${r#0|}
+check "ctl show prints the state as JSON" hello "$(jq -r .body <<<"${r%|}")"
+r=$(ctl history)
+check_has "ctl history lists changes" "api       default" "$r"
+r=$(ctl reset)
+check_has "ctl reset" "status 200, latency 0 ms, fault none" "$r"
+r=$(ctl status 700)
+check_has "ctl bad status exits 2" "2||luna ctl: bad status '700'" "$r"
+r=$(ctl fault boom)
+check_has "ctl bad fault exits 2" "2||luna ctl: bad fault 'boom'" "$r"
+check_has "ctl without command exits 2" "2||" "$(ctl)"
+check_has "ctl unknown command exits 2" "2||" "$(ctl frobnicate)"
+check_has "ctl status without code exits 2" "2||" "$(ctl status)"
+rc=0; "$LUNA" ctl --help >/dev/null || rc=$?
+check "ctl --help exits 0" 0 "$rc"
+rc=0
+# A port nothing listens on: one the kernel just gave back.
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+LUNA_MOCK_URL=http://127.0.0.1:$closed "$LUNA" ctl show 2>"$tmp/err" || rc=$?
+check "ctl against nothing exits 1" 1 "$rc"
+check "unreachable is one line" 1 "$(wc -l <"$tmp/err")"
+check_has "unreachable says so" "cannot reach the mock" "$(cat "$tmp/err")"
+main_url=$URL
+
+# --- a token ---
+LUNA_CONTROL_TOKEN=s3cret start_mock token --listen 127.0.0.1:0
+check_has "start line says a token is needed" '"control":"token"' \
+	"$(head -n 1 "$tmp/token.log")"
+headers=$(curl -s -m 5 -D - "$URL/control")
+check_has "401 without a token" "HTTP/1.1 401" "$headers"
+check_has "401 asks for a bearer token" "WWW-Authenticate: Bearer" "$headers"
+r=$(req GET /control -H 'Authorization: Bearer wrong')
+check "401 with a wrong token" 401 "${r##* }"
+r=$(req PUT /control -H 'Authorization: Bearer s3cret' -d '{"status": 502}')
+check "200 with the token" 200 "${r##* }"
+r=$(ctl status 504)
+check_has "ctl without the token exits 1" "1||luna ctl: " "$r"
+check_has "ctl tells 401" "401" "$r"
+r=$(LUNA_CONTROL_TOKEN=s3cret ctl status 504)
+check_has "ctl with the token" "0|$URL/mock: status 504" "$r"
+
+# --- beyond loopback without a token: endpoint yes, changes no ---
+# (bound on every address, but every request here goes to 127.0.0.1)
+start_mock open --listen 0.0.0.0:0
+check_has "start line says changes are refused" '"control":"refused"' \
+	"$(head -n 1 "$tmp/open.log")"
+check_has "and a warning says why" "LUNA_CONTROL_TOKEN" \
+	"$(sed -n 2p "$tmp/open.log")"
+r=$(req PUT /control -d '{"status": 500}')
+check "403 for changes" 403 "${r##* }"
+jq -e .error >/dev/null <<<"${r% *}" && ok "403 body is JSON" ||
+	fail "403 body: $r"
+check "GET still allowed" 200 "$(req GET /control | tail -c 3)"
+check "the endpoint still serves" 200 \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+check_has "ctl refused exits 1" "1||" "$(ctl reset)"
+
+# --- LUNA_MOCK_LISTEN ---
+LUNA_MOCK_LISTEN=127.0.0.1:0 start_mock env
+check_has "LUNA_MOCK_LISTEN is read" '"listen":"127.0.0.1:0"' \
+	"$(head -n 1 "$tmp/env.log")"
+URL=$main_url
+
+finish
