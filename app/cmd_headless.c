@@ -290,6 +290,18 @@ wait_for_signal(struct headless *h, const sigset_t *set)
 	}
 }
 
+/* Lines that could not be written are lost: say so on stderr. */
+static bool
+output_lost(void)
+{
+	unsigned long lost = log_dropped();
+
+	if (lost > 0)
+		fprintf(stderr,
+		    "luna: cannot write to stdout: %lu lines lost\n", lost);
+	return lost > 0;
+}
+
 static int
 run(struct headless *h, const sigset_t *set)
 {
@@ -333,7 +345,7 @@ run(struct headless *h, const sigset_t *set)
 	if (h->o.summary_ms > 0)
 		log_summaries(h);
 	log_stop(h, sig, clock_mono_ms() - t0);
-	return 0;
+	return output_lost() ? 1 : 0;
 fail:
 	fprintf(stderr, "luna: %s\n", err);
 	return 2;
