@@ -117,6 +117,12 @@ cJSON *mock_state_history_json(struct mock_state *st);
 const char *mock_fault_name(enum mock_fault f);
 int mock_fault_parse(const char *s, enum mock_fault *out);
 
+/*
+ * A number written as plain decimal digits with one '.' at most (no
+ * sign, exponent or hex), from 0 to MAX, into OUT. Returns 0 or -1.
+ */
+int mock_decimal_parse(const char *s, double max, double *out);
+
 /* Parse "503:30,200:70" or "200,503" (equal weights) into B's mix. */
 int mock_mix_parse(
     const char *s, struct mock_behaviour *b, char *err, size_t errlen);
