@@ -107,6 +107,12 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 	}
 	if (a->nwords == 0)
 		return bad_usage("no command given"), -1;
+	if (a->endpoint != NULL && !mock_name_valid(a->endpoint))
+		return bad_usage(
+		           "bad endpoint '%s': expected up to %d letters, "
+		           "digits, '.', '_' or '-'",
+		           a->endpoint, MOCK_NAME_MAX),
+		       -1;
 	if (strncasecmp(a->url, "http://", 7) != 0 &&
 	    strncasecmp(a->url, "https://", 8) != 0)
 		return bad_usage("bad mock URL '%s': expected http://host:port "

@@ -508,15 +508,6 @@ on_page(struct MHD_Connection *conn, const char *method)
 
 /* ---- routing ---- */
 
-static bool
-valid_name(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
-
-	return n > 0 && n <= MOCK_NAME_MAX && s[n] == '\0';
-}
-
 static struct request *
 request_new(const char *url)
 {
@@ -529,7 +520,7 @@ request_new(const char *url)
 		r->kind = ROUTE_HEALTH;
 	else if (strcmp(url, "/mock") == 0 || strcmp(url, "/mock/") == 0)
 		r->kind = ROUTE_MOCK;
-	else if (strncmp(url, "/mock/", 6) == 0 && valid_name(url + 6)) {
+	else if (strncmp(url, "/mock/", 6) == 0 && mock_name_valid(url + 6)) {
 		r->kind = ROUTE_MOCK;
 		strcpy(r->name, url + 6);
 	} else if (strncmp(url, "/status/", 8) == 0)

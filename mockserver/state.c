@@ -490,20 +490,25 @@ parse_headers(
 	return 0;
 }
 
+bool
+mock_name_valid(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	return n > 0 && n <= MOCK_NAME_MAX && name[n] == '\0';
+}
+
 static int
 parse_endpoint(const cJSON *item, char *name, char *err, size_t errlen)
 {
 	const char *s;
-	size_t n;
 
 	name[0] = '\0';
 	if (item == NULL || cJSON_IsNull(item))
 		return 0;
 	s = cJSON_GetStringValue(item);
-	n = s != NULL ? strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-	              : 0;
-	if (s == NULL || s[n] != '\0' || n > MOCK_NAME_MAX) {
+	if (s == NULL || !mock_name_valid(s)) {
 		snprintf(err, errlen,
 		    "bad endpoint '%.64s': expected up to %d "
 		    "letters, digits, '.', '_' or '-'",

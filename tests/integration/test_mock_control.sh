@@ -144,6 +144,17 @@ check_has "ctl bad fault exits 2" "2||luna ctl: bad fault 'boom'" "$r"
 check_has "ctl without command exits 2" "2||" "$(ctl)"
 check_has "ctl unknown command exits 2" "2||" "$(ctl frobnicate)"
 check_has "ctl status without code exits 2" "2||" "$(ctl status)"
+r=$(ctl status 502)
+for name in '' 'a b' 'a/b'; do
+	r=$(ctl --endpoint "$name" status 503)
+	check_has "ctl --endpoint '$name' exits 2 naming it" \
+		"2||luna ctl: bad endpoint '$name': expected up to 64" "$r"
+done
+check "a refused endpoint changed nothing" 502 \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+r=$(put '{"endpoint": "", "status": 503}')
+check "an empty endpoint through the API gets 400" 400 "${r##* }"
+check_has "and is named" "bad endpoint ''" "$r"
 rc=0; "$LUNA" ctl --help >/dev/null || rc=$?
 check "ctl --help exits 0" 0 "$rc"
 rc=0

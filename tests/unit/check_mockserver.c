@@ -91,6 +91,8 @@ START_TEST(bad_changes_are_refused_naming_the_field)
 	    {"{\"headers\": {\"X A\": \"v\"}}", "headers"},
 	    {"{\"headers\": {\"X-A\": \"a\\r\\nB: c\"}}", "headers"},
 	    {"{\"endpoint\": \"a/b\", \"status\": 500}", "endpoint"},
+	    {"{\"endpoint\": \"\", \"status\": 500}", "bad endpoint ''"},
+	    {"{\"endpoint\": 5, \"status\": 500}", "endpoint"},
 	    {"{\"colour\": \"red\"}", "colour"},
 	    {"{}", "empty"},
 	    {"[1]", "object"},
