@@ -75,7 +75,7 @@ status_heartbeat(void *arg)
 {
 	struct probe_engine *e = atomic_load(&((struct headless *)arg)->engine);
 
-	/* Starting or draining: nothing is stalled. */
+	/* Before the engine starts or once it stops: nothing is stalled. */
 	return e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
 }
 
@@ -290,6 +290,18 @@ wait_for_signal(struct headless *h, const sigset_t *set)
 	}
 }
 
+/* Lines that could not be written are lost: say so on stderr. */
+static bool
+output_lost(void)
+{
+	unsigned long lost = log_dropped();
+
+	if (lost > 0)
+		fprintf(stderr,
+		    "luna: cannot write to stdout: %lu lines lost\n", lost);
+	return lost > 0;
+}
+
 static int
 run(struct headless *h, const sigset_t *set)
 {
@@ -321,14 +333,19 @@ run(struct headless *h, const sigset_t *set)
 	t0 = clock_mono_ms();
 	status_stop(h->status);
 	h->status = NULL;
-	/* Stop scheduling; probes in flight finish or time out first. */
+	/*
+	 * Stop scheduling; probes in flight finish or time out first.
+	 * XXX: a line blocked on a stdout nobody reads holds the drain
+	 * until it is written: no line is dropped, but ECS then kills the
+	 * task at its StopTimeout.
+	 */
 	e = atomic_exchange(&h->engine, NULL);
 	h->skipped = probe_engine_skipped(e);
 	probe_engine_stop(e);
 	if (h->o.summary_ms > 0)
 		log_summaries(h);
 	log_stop(h, sig, clock_mono_ms() - t0);
-	return 0;
+	return output_lost() ? 1 : 0;
 fail:
 	fprintf(stderr, "luna: %s\n", err);
 	return 2;

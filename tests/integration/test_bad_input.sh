@@ -62,6 +62,14 @@ run ctl --bogus
 expect 2 "'--bogus'" "ctl: unknown flag"
 run bogus
 expect 2 "'bogus'" "unknown command"
+run --headless --bogus
+headless=yes
+if grep -q "not available in this build" "$tmp/err"; then
+	headless=no
+	echo "skip: headless cases (no headless mode in this build)"
+else
+	expect 2 "'--bogus'" "headless: unknown flag"
+fi
 run probe --once --interval
 expect 2 "'--interval'" "flag without its value"
 
@@ -188,6 +196,14 @@ port=$(cat "$tmp/port")
 run mock --listen "127.0.0.1:$port"
 expect 1 "'127.0.0.1:$port'" "mock on a port in use"
 grep -q "in use" "$tmp/err" || fail "port in use: cause not given"
+if [ "$headless" = yes ]; then
+	run --headless --mock-listen 127.0.0.1:0 \
+		--status-listen "127.0.0.1:$port"
+	[ "$status" -eq 1 ] || [ "$status" -eq 2 ] ||
+		fail "headless, status port in use: exit $status"
+	expect "$status" "'127.0.0.1:$port'" \
+		"headless with its status port in use"
+fi
 run mock --listen "127.0.0.1:99999"
 expect 2 "'127.0.0.1:99999'" "mock on a port out of range"
 
@@ -216,6 +232,17 @@ status=0
 timeout 20 "$LUNA" probe --once "$mock/mock" >"$tmp/out" 2>"$tmp/err" ||
 	status=$?
 [ "$status" -eq 0 ] || fail "the same probe with stdout open: exit $status"
+if [ "$headless" = yes ]; then
+	"$LUNA" --headless --mock-listen 127.0.0.1:0 \
+		--status-listen 127.0.0.1:0 >&- 2>"$tmp/err" &
+	hpid=$!
+	pids+=("$hpid")
+	sleep 2
+	kill -TERM "$hpid" 2>/dev/null || true
+	status=0
+	wait "$hpid" || status=$?
+	expect 1 "stdout" "headless with stdout closed"
+fi
 
 # The dashboard in a terminal of 1x1, with TERM unset or unknown: one
 # line, no crash. Only where the dashboard is in this build.
