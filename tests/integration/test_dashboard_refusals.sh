@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the dashboard refuses before it takes the screen: a terminal that
-# cannot move the cursor (TERM=dumb). It is exit 2 and one line naming
-# the bad value, at once, never a screen of garbage.
+# cannot move the cursor (TERM=dumb), and a log file that is not a
+# regular file (a FIFO nobody reads, a directory). Each is exit 2 and one
+# line naming the bad value, at once, never a blank screen that waits.
 set -euo pipefail
 # shellcheck source=tests/integration/dashboard_lib.sh
 . "$(dirname "$0")/dashboard_lib.sh"
@@ -49,4 +50,22 @@ refused "TERM=dumb" "'dumb'" TERM=dumb --
 refused "TERM=dumb, log file given" "'dumb'" TERM=dumb -- \
 	--log-file "'$tmp/log'"
 
-echo "ok: the dashboard refuses TERM=dumb"
+mkfifo "$tmp/fifo"
+refused "a FIFO as log file" "'$tmp/fifo'" -- --log-file "'$tmp/fifo'"
+refused "a FIFO as LUNA_LOG_FILE" "'$tmp/fifo'" "LUNA_LOG_FILE='$tmp/fifo'" --
+mkdir "$tmp/dir"
+refused "a directory as log file" "'$tmp/dir'" -- --log-file "'$tmp/dir'"
+
+# A new file and an existing one are taken, as before.
+: >"$tmp/old.log"
+for f in "$tmp/new.log" "$tmp/old.log"; do
+	new_server
+	rm -f "$tmp/rc" "$tmp/stty"
+	tm new-session -d -x 120 -y 40 "env LUNA_MOCK_LISTEN=127.0.0.1:0 \
+		'$LUNA' --log-file '$f'; echo \$? > '$tmp/rc'; \
+		stty -a > '$tmp/stty'; sleep 120"
+	wait_for results
+	grep -q ' start ' "$f" || fail "no start line in '$f'"
+	quit_cleanly q
+done
+echo "ok: the dashboard refuses TERM=dumb and a log file not regular"
