@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/commands.h"
@@ -89,6 +90,41 @@ take_log_file(int *argc, char **argv, bool *missing)
 	return found;
 }
 
+/*
+ * Open PATH to append log lines: a regular file, or a new one. A FIFO
+ * would block the start on a blank screen until someone reads it, and
+ * a terminal would write over the dashboard.
+ */
+static int
+open_log_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		goto not_regular;
+	fd = open(path,
+	    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+	    0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open log file '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+
+	/* Asked again of what was opened: the path may have changed. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		goto not_regular;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+not_regular:
+	snprintf(
+	    err, errlen, "cannot use log file '%s': not a regular file", path);
+	return -1;
+}
+
 static int
 open_log(struct dashboard_run *run, char *err, size_t errlen)
 {
@@ -96,15 +132,9 @@ open_log(struct dashboard_run *run, char *err, size_t errlen)
 	    run->o.log_format_set ? run->o.log_format : LOG_FORMAT_TEXT;
 
 	run->log_fd = -1;
-	if (run->log_file != NULL) {
-		run->log_fd = open(run->log_file,
-		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (run->log_fd < 0) {
-			snprintf(err, errlen, "cannot open log file '%s': %s",
-			    run->log_file, strerror(errno));
-			return -1;
-		}
-	}
+	if (run->log_file != NULL &&
+	    (run->log_fd = open_log_file(run->log_file, err, errlen)) < 0)
+		return -1;
 	run->logging = run->log_fd >= 0;
 	log_setup(run->log_fd, f, LOG_INFO);
 	return 0;

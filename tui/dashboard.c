@@ -167,6 +167,7 @@ static int
 open_screen(struct tui_dashboard *d, char *err, size_t errlen)
 {
 	const char *term = getenv("TERM");
+	enum tui_terminal_kind kind;
 
 	setlocale(LC_ALL, "");
 	d->glyphs = tui_sparkline_glyphs_for(nl_langinfo(CODESET));
@@ -183,13 +184,16 @@ open_screen(struct tui_dashboard *d, char *err, size_t errlen)
 		return -1;
 	}
 	/* Asked first: a newterm that fails keeps memory it never frees. */
+	kind = tui_terminal_kind(term);
 	d->screen =
-	    tui_terminal_known(term) ? newterm(NULL, stdout, stdin) : NULL;
+	    kind == TUI_TERMINAL_USABLE ? newterm(NULL, stdout, stdin) : NULL;
 	if (d->screen == NULL) {
 		snprintf(err, errlen,
-		    "cannot use terminal '%s': not in terminfo "
-		    "(check TERM, or try --headless)",
-		    term);
+		    "cannot use terminal '%s': %s "
+		    "(try TERM=xterm-256color, or --headless)",
+		    term,
+		    kind == TUI_TERMINAL_DUMB ? "it cannot move the cursor"
+		                              : "not in terminfo");
 		return -1;
 	}
 	set_term(d->screen);
