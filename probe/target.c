@@ -1,5 +1,6 @@
 #include "probe/target.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -891,11 +892,35 @@ check_known_fields(const struct field_ctx *c, const cJSON *obj)
 	return 0;
 }
 
+/* An address family the URL's host (an address literal) cannot have. */
+static const char *
+ip_contradiction(const struct probe_target *t)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	struct in_addr a4;
+	const char *why = NULL;
+
+	if (u == NULL)
+		fatal("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, t->url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (t->ip == PROBE_IP_V6 && inet_pton(AF_INET, host, &a4) == 1)
+			why = "\"6\", but the URL's host is an IPv4 address";
+		else if (t->ip == PROBE_IP_V4 && host[0] == '[')
+			why = "\"4\", but the URL's host is an IPv6 address";
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return why;
+}
+
 /* Checks that could never pass, or never check anything. */
 static int
 target_checks(const struct field_ctx *c, const struct probe_target *t)
 {
 	bool body_check = t->body_contains != NULL || t->body_regex != NULL;
+	const char *why;
 
 	if (t->body_contains != NULL && *t->body_contains == '\0')
 		return field_error(c, "body_contains", "empty text");
@@ -903,6 +928,8 @@ target_checks(const struct field_ctx *c, const struct probe_target *t)
 		return field_error(c,
 		    t->body_contains != NULL ? "body_contains" : "body_regex",
 		    "a HEAD request gets no body to check");
+	if ((why = ip_contradiction(t)) != NULL)
+		return field_error(c, "ip", why);
 	return 0;
 }
 

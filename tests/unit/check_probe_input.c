@@ -122,6 +122,18 @@ END_TEST
 
 START_TEST(config_checks_that_cannot_work_are_refused)
 {
+	struct probe_target_list l = {0};
+
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://127.0.0.1/\", \"ip\": \"6\"}]"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "targets[0].ip: \"6\", but the "
+	                                  "URL's host is an IPv4 address"));
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://[::1]/\", \"ip\": 4}]"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "IPv6 address"));
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://[::1]/\", \"ip\": 6}]"), 0);
+	probe_targets_clear(&l);
 	assert_refused("\"body_contains\": \"\"", "targets[0].body_contains",
 	    "empty text");
 	assert_refused("\"method\": \"HEAD\", \"body_contains\": \"ok\"",
