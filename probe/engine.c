@@ -48,6 +48,7 @@ struct slot {
 	size_t body_total;
 	size_t header_bytes;
 	bool headers_done;
+	bool interim; /* the headers being read are of a 1xx answer */
 	bool too_large;
 
 	/* The last request sent, for the phase of a redirect's failure. */
@@ -129,6 +130,18 @@ heap_pop(struct probe_engine *e)
 	return top;
 }
 
+/* The first digit of the status in an "HTTP/1.1 200 OK" line, or -1. */
+static int
+status_class(const char *line, size_t len)
+{
+	const char *sp = memchr(line, ' ', len);
+
+	if (sp == NULL || (size_t)(sp - line) + 2 > len || sp[1] < '0' ||
+	    sp[1] > '9')
+		return -1;
+	return sp[1] - '0';
+}
+
 /* libcurl's header callback: count bytes, note the mock's change id. */
 static size_t
 on_header(char *data, size_t size, size_t n, void *arg)
@@ -138,10 +151,13 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	char value[32];
 
 	s->header_bytes += len;
-	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0)
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		s->headers_done = false;
+		/* "HTTP/1.1 100 Continue": the real answer is still to come. */
+		s->interim = status_class(data, len) == 1;
+	}
 	if ((len == 2 && data[0] == '\r') || (len == 1 && data[0] == '\n'))
-		s->headers_done = true;
+		s->headers_done = !s->interim;
 	if (len > name && strncasecmp(data, MOCK_CHANGE_HEADER, name) == 0) {
 		snprintf(value, sizeof value, "%.*s", (int)(len - name),
 		    data + name);
@@ -324,7 +340,7 @@ slot_start(struct probe_engine *e, struct slot *s, int64_t due_ms)
 	s->busy = true;
 	s->errbuf[0] = '\0';
 	s->body_total = s->header_bytes = 0;
-	s->headers_done = s->too_large = false;
+	s->headers_done = s->too_large = s->interim = false;
 	s->requests = 0;
 	s->hop_start = 0;
 	if (s->body != NULL)
@@ -464,7 +480,8 @@ slot_finish(struct probe_engine *e, struct slot *s, CURLcode code)
 	curl_multi_remove_handle(e->multi, s->easy);
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
 	read_timings(s);
-	s->r.status = (int)status;
+	/* An interim answer (1xx) alone is no response. */
+	s->r.status = status >= 200 ? (int)status : 0;
 	s->r.bytes = s->too_large ? s->t->max_body_bytes : s->body_total;
 
 	fill_check_input(s, code, &in, address, sizeof address);

@@ -34,6 +34,11 @@ kind_of /large/3000000 too_large 'over the 1048576-byte cap'
 check "$out" 'map(select(.event == "probe"))[0] | .bytes == 1048576 and
 	.status == 200' "too_large: bytes capped, status kept"
 kind_of /status/503 status 'status 503, expected 200-299'
+# An interim 100 alone is no answer yet; huge headers are said so.
+kind_of /continue timeout 'timed out after 700 ms with 25 bytes received, while reading the response headers'
+check "$out" 'map(select(.event == "probe"))[0].status == 0' \
+	"interim answer: no status"
+kind_of /bighead protocol 'response headers too large .*, while reading the response headers'
 
 # Redirects are followed only when a target asks, up to its limit.
 cat >"$tmp/loop.json" <<JSON
