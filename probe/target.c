@@ -744,22 +744,36 @@ regex_skip_bracket(const char *p)
 	return *p == '\0' ? p - 1 : p;
 }
 
-/* The count of "{m}", "{m,}" or "{m,n}" at P (the larger bound), or -1. */
+/* Read the decimal at P into *OUT (kept from overflowing); past it. */
+static const char *
+regex_bound(const char *p, long *out)
+{
+	for (*out = 0; isdigit((unsigned char)*p); p++)
+		if (*out < 1000000)
+			*out = *out * 10 + (*p - '0');
+	return p;
+}
+
+/*
+ * The count of "{m}", "{m,}", "{m,n}" or "{,n}" (glibc's 0 to n) at P,
+ * the larger bound, or -1 when P opens none.
+ */
 static long
 regex_count(const char *p, const char **end)
 {
-	char *e;
-	long m, n;
+	const char *e;
+	long m, n = 0;
+	bool has_m;
 
-	if (*p != '{' || !isdigit((unsigned char)p[1]))
+	if (*p != '{')
 		return -1;
-	m = strtol(p + 1, &e, 10);
-	n = m;
+	has_m = isdigit((unsigned char)p[1]);
+	e = regex_bound(p + 1, &m);
 	if (*e == ',' && isdigit((unsigned char)e[1]))
-		n = strtol(e + 1, &e, 10);
-	else if (*e == ',')
+		e = regex_bound(e + 1, &n);
+	else if (*e == ',' && has_m)
 		e++;
-	if (*e != '}')
+	if (*e != '}' || (!has_m && n == 0))
 		return -1;
 	*end = e;
 	return n > m ? n : m;
@@ -813,7 +827,8 @@ regex_check_cost(const char *re, char *why, size_t len)
 		}
 		if (size[depth] > REGEX_SIZE_MAX) {
 			snprintf(why, len,
-			    "counted repetition expands it over %d steps",
+			    "expands to over %d steps (counts copy what they "
+			    "repeat)",
 			    REGEX_SIZE_MAX);
 			return -1;
 		}

@@ -71,6 +71,8 @@ START_TEST(regex_counts_that_expand_too_far_are_refused)
 
 	assert_refused("\"body_regex\": \"a{1,32767}\"",
 	    "targets[0].body_regex", "count 32767 over 255");
+	assert_refused("\"body_regex\": \"a{,32767}\"", "targets[0].body_regex",
+	    "count 32767 over 255");
 	assert_refused("\"body_regex\": \"((a{1,100}){1,100}){1,50}\"",
 	    "targets[0].body_regex", "expands");
 	assert_refused(
