@@ -22,7 +22,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "mockserver/scenario_runner.h"
 #include "mockserver/server.h"
+#include "mockserver/state.h"
 #include "probe/emf.h"
 #include "probe/engine.h"
 #include "probe/metrics.h"
@@ -211,6 +213,40 @@ start_mock(struct headless *h, char *err, size_t errlen)
 	    &h->o.targets, "mock", url, &h->o.defaults, err, errlen);
 }
 
+/*
+ * LUNA_MOCK_SCENARIO, a scenario for the bundled mock to play from the
+ * start, into *OUT (NULL when unset); -1 when it does not load.
+ */
+static int
+open_mock_scenario(struct mock_scenario **out, char *err, size_t errlen)
+{
+	const char *name = getenv("LUNA_MOCK_SCENARIO");
+
+	*out = NULL;
+	if (name == NULL || name[0] == '\0')
+		return 0;
+	*out = mock_scenario_open(name, mock_state_validate, err, errlen);
+	return *out != NULL ? 0 : -1;
+}
+
+/* Play SC (ownership passes; may be NULL) on the bundled mock. */
+static int
+play_mock_scenario(
+    struct headless *h, struct mock_scenario *sc, char *err, size_t errlen)
+{
+	if (sc != NULL && h->mock == NULL) {
+		log_msg(LOG_WARN,
+		    "scenario '%s' not played: no bundled mock runs here",
+		    mock_scenario_name(sc));
+		mock_scenario_destroy(sc);
+		return 0;
+	}
+	if (sc == NULL)
+		return 0;
+	return mock_scenario_runner_play(
+	    mock_server_scenarios(h->mock), sc, err, errlen);
+}
+
 static int
 start_status(struct headless *h, char *err, size_t errlen)
 {
@@ -309,12 +345,14 @@ static int
 run(struct headless *h, const sigset_t *set)
 {
 	struct probe_engine_config ec = {0};
+	struct mock_scenario *sc = NULL;
 	struct probe_engine *e;
 	char err[512];
 	int64_t t0;
-	int sig;
+	int sig, rc;
 
-	if (start_mock(h, err, sizeof err) < 0)
+	if (open_mock_scenario(&sc, err, sizeof err) < 0 ||
+	    start_mock(h, err, sizeof err) < 0)
 		goto fail;
 	h->stats = probe_stats_create(
 	    h->o.targets.count, h->o.fail_threshold, h->o.success_threshold);
@@ -323,6 +361,10 @@ run(struct headless *h, const sigset_t *set)
 	if (start_status(h, err, sizeof err) < 0)
 		goto fail;
 	log_start(h);
+	rc = play_mock_scenario(h, sc, err, sizeof err);
+	sc = NULL;
+	if (rc < 0)
+		goto fail;
 	ec.targets = &h->o.targets;
 	ec.stats = h->stats;
 	ec.on_result = on_result;
@@ -345,6 +387,7 @@ run(struct headless *h, const sigset_t *set)
 	log_stop(h, sig, clock_mono_ms() - t0);
 	return output_lost() ? 1 : 0;
 fail:
+	mock_scenario_destroy(sc);
 	fprintf(stderr, "luna: %s\n", err);
 	return 2;
 }
