@@ -32,8 +32,9 @@
 
 /*
  * The engine's loop turns at least once a second and whenever a probe
- * is due or answers; five seconds without a turn is a stall (a log sink
- * that blocks, a wedged thread), not a quiet moment.
+ * is due or answers, and the log's writer takes every line it is given;
+ * five seconds without either moving is a stall (a wedged thread, a log
+ * driver that stopped taking lines), not a quiet moment.
  */
 #define HEADLESS_STALL_MS 5000
 
@@ -97,9 +98,11 @@ static int64_t
 status_heartbeat(void *arg)
 {
 	struct probe_engine *e = atomic_load(&((struct headless *)arg)->engine);
+	int64_t engine, output = log_heartbeat_ms();
 
 	/* Before the engine starts or once it stops: nothing is stalled. */
-	return e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
+	engine = e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
+	return engine < output ? engine : output;
 }
 
 /* The mock's replies by status code, the non-zero ones, for /metrics. */
@@ -338,7 +341,7 @@ wait_for_signal(struct headless *h, const sigset_t *set)
 static bool
 output_lost(void)
 {
-	unsigned long lost = log_dropped();
+	unsigned long lost = log_drain(2000);
 
 	if (lost > 0)
 		fprintf(stderr,
