@@ -285,7 +285,8 @@ log_stop(struct headless *h, int sig, int64_t drain_ms)
 	cJSON_AddNumberToObject(
 	    j, "uptime_ms", (double)(clock_mono_ms() - h->start_mono_ms));
 	cJSON_AddNumberToObject(j, "log_dropped", (double)log_dropped());
-	cJSON_AddNumberToObject(j, "exit_code", 0);
+	/* Lines already lost make the exit status 1 (see output_lost). */
+	cJSON_AddNumberToObject(j, "exit_code", log_dropped() > 0);
 	log_event(LOG_INFO, "stop", j);
 }
 
