@@ -4,11 +4,13 @@
 # shellcheck source=tests/integration/mock_lib.sh
 . "$(dirname "$0")/mock_lib.sh"
 
-# req METHOD PATH [curl args...]: "CODE BODY" of a control request.
+# req METHOD PATH [curl args...]: "CODE BODY" of a control request, sent
+# as JSON.
 req() {
 	local method=$1 path=$2
 	shift 2
-	curl -s -m 5 -X "$method" -w ' %{http_code}' "$@" "$URL$path"
+	curl -s -m 5 -X "$method" -H 'Content-Type: application/json' \
+		-w ' %{http_code}' "$@" "$URL$path"
 }
 
 # ctl ARGS...: "EXIT|STDOUT|STDERR" of luna ctl against $URL.
@@ -84,6 +86,27 @@ check "unknown control path" 404 "$(req GET /control/nope | tail -c 3)"
 check "scenarios are not here yet" 501 \
 	"$(req POST /control/scenario -d '{}' | tail -c 3)"
 check "page served" 200 "$(req GET / -o /dev/null | tr -d ' ')"
+
+# --- another site's page in a browser cannot change the mock ---
+req PUT /control -d '{"status": 502}' >/dev/null
+r=$(curl -s -m 5 -X POST -H 'Origin: http://evil.example' \
+	-H 'Content-Type: text/plain' -d x -w ' %{http_code}' \
+	"$URL/control/reset")
+check "a cross-origin reset gets 403" 403 "${r##* }"
+check_has "and says why" "cross-origin control change refused" "$r"
+r=$(req PUT /control -H 'Origin: http://evil.example' -d '{"status": 418}')
+check "a cross-origin change gets 403" 403 "${r##* }"
+r=$(curl -s -m 5 -X PUT -d '{"status": 418}' -w ' %{http_code}' \
+	"$URL/control")
+check "a change sent as a form gets 415" 415 "${r##* }"
+jq -e .error >/dev/null <<<"${r% *}" && ok "415 body is JSON" ||
+	fail "415 body: $r"
+check "none of them changed anything" 502 \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+r=$(req PUT /control -H "Origin: $URL" -d '{"status": 200}')
+check "a change from the mock's own origin is taken" 200 "${r##* }"
+check "a cross-origin read is answered" 200 \
+	"$(req GET /control -H 'Origin: http://evil.example' | tail -c 3)"
 
 # --- luna ctl ---
 r=$(ctl status 503)
