@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/commands.h"
+#include "app/ctl_scenario.h"
 #include "common/parse.h"
 #include "mockserver/client.h"
 #include "mockserver/state.h"
@@ -41,7 +42,11 @@ usage(FILE *out)
 	    "                         truncate or garbage\n"
 	    "  body TEXT              answer with TEXT\n"
 	    "  reset                  back to healthy, named endpoints gone\n"
-	    "  history                the last changes, oldest first\n\n"
+	    "  history                the last changes, oldest first\n"
+	    "  scenario [show]        where the scenario playing stands\n"
+	    "  scenario play NAME|FILE  play a built-in or a scenario file\n"
+	    "  scenario stop          stop it; the mock is healthy again\n"
+	    "  scenario list          the built-in scenarios\n\n"
 	    "options:\n"
 	    "  --endpoint NAME        change /mock/NAME instead of /mock\n"
 	    "  --url URL              the mock [LUNA_MOCK_URL, " CTL_URL_DEFAULT
@@ -427,6 +432,8 @@ run(struct mock_client *c, const struct ctl_args *a)
 		return a->nwords > 1 ? bad_usage("'%s' takes no argument", cmd)
 		       : cmd[0] == 'h' ? print_history(c)
 		                       : print_show(c);
+	if (strcmp(cmd, "scenario") == 0)
+		return ctl_scenario_run(c, a->nwords - 1, a->words + 1);
 	if (strcmp(cmd, "reset") == 0) {
 		if (a->nwords > 1)
 			return bad_usage("'%s' takes no argument", cmd);

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/commands.h"
 #include "app/options.h"
 #include "common/log.h"
 #include "mockserver/client.h"
+#include "mockserver/scenario.h"
 #include "mockserver/server.h"
 #include "probe/engine.h"
 #include "probe/output.h"
@@ -37,6 +39,7 @@ struct dashboard_run {
 	struct probe_stats *stats;
 	struct tui_dashboard *dash;
 	struct probe_engine *engine;
+	struct mock_scenario *scenario; /* `luna demo`: played at start */
 	char note[300];
 };
 
@@ -87,6 +90,41 @@ take_log_file(int *argc, char **argv, bool *missing)
 	return found;
 }
 
+/*
+ * Open PATH to append log lines: a regular file, or a new one. A FIFO
+ * would block the start on a blank screen until someone reads it, and
+ * a terminal would write over the dashboard.
+ */
+static int
+open_log_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		goto not_regular;
+	fd = open(path,
+	    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+	    0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open log file '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+
+	/* Asked again of what was opened: the path may have changed. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		goto not_regular;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+not_regular:
+	snprintf(
+	    err, errlen, "cannot use log file '%s': not a regular file", path);
+	return -1;
+}
+
 static int
 open_log(struct dashboard_run *run, char *err, size_t errlen)
 {
@@ -94,15 +132,9 @@ open_log(struct dashboard_run *run, char *err, size_t errlen)
 	    run->o.log_format_set ? run->o.log_format : LOG_FORMAT_TEXT;
 
 	run->log_fd = -1;
-	if (run->log_file != NULL) {
-		run->log_fd = open(run->log_file,
-		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (run->log_fd < 0) {
-			snprintf(err, errlen, "cannot open log file '%s': %s",
-			    run->log_file, strerror(errno));
-			return -1;
-		}
-	}
+	if (run->log_file != NULL &&
+	    (run->log_fd = open_log_file(run->log_file, err, errlen)) < 0)
+		return -1;
 	run->logging = run->log_fd >= 0;
 	log_setup(run->log_fd, f, LOG_INFO);
 	return 0;
@@ -180,6 +212,46 @@ add_mock_target(
 	    &run->o.targets, name, url, &d, err, errlen);
 }
 
+/* A target "mock-NAME" for each named endpoint the scenario changes. */
+static int
+add_scenario_targets(struct dashboard_run *run, char *err, size_t errlen)
+{
+	struct probe_defaults d = run->o.defaults;
+	char name[96], url[1200];
+	const char *ep;
+	size_t i;
+
+	d.interval_ms =
+	    run->o.targets.items[run->o.targets.count - 1].interval_ms;
+	for (i = 0; i < mock_scenario_steps(run->scenario); i++) {
+		ep = cJSON_GetStringValue(cJSON_GetObjectItem(
+		    mock_scenario_step_change(run->scenario, i), "endpoint"));
+		snprintf(name, sizeof name, "mock-%s", ep != NULL ? ep : "");
+		if (ep == NULL ||
+		    probe_targets_find(&run->o.targets, name) >= 0)
+			continue;
+		snprintf(url, sizeof url, "%s/mock/%s",
+		    mock_client_url(run->client), ep);
+		if (probe_targets_add_url(
+		        &run->o.targets, name, url, &d, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Play the demo's scenario on the mock the keys drive. */
+static int
+play_scenario(struct dashboard_run *run, char *err, size_t errlen)
+{
+	cJSON *json = mock_scenario_to_json(run->scenario);
+	cJSON *status =
+	    mock_client_scenario_play(run->client, json, err, errlen);
+
+	cJSON_Delete(json);
+	cJSON_Delete(status);
+	return status != NULL ? 0 : -1;
+}
+
 /* The engine thread's callback: a log line, and a nudge to redraw. */
 static void
 on_result(const struct probe_target *t, const struct probe_result *r,
@@ -248,6 +320,7 @@ finish(struct dashboard_run *run)
 	probe_stats_destroy(run->stats);
 	mock_client_destroy(run->client);
 	mock_server_stop(run->server);
+	mock_scenario_destroy(run->scenario);
 	options_free(&run->o);
 	log_setup(STDERR_FILENO, LOG_FORMAT_TEXT, LOG_INFO);
 	if (run->log_fd >= 0)
@@ -277,8 +350,12 @@ prepare(
 	    start_mock(run, err, errlen) < 0 ||
 	    add_mock_target(run, interval_set, err, errlen) < 0)
 		return 2;
+	if (run->scenario != NULL && add_scenario_targets(run, err, errlen) < 0)
+		return 2;
 	log_start(run);
 	if (start_engine(run, err, errlen) < 0)
+		return 1;
+	if (run->scenario != NULL && play_scenario(run, err, errlen) < 0)
 		return 1;
 	return 0;
 }
@@ -286,11 +363,18 @@ prepare(
 int
 cmd_dashboard(int argc, char **argv)
 {
+	return cmd_dashboard_scenario(argc, argv, NULL);
+}
+
+int
+cmd_dashboard_scenario(int argc, char **argv, struct mock_scenario *sc)
+{
 	struct dashboard_run run;
 	char err[512];
 	int rc;
 
 	memset(&run, 0, sizeof run);
+	run.scenario = sc;
 	rc = prepare(&run, argc, argv, err, sizeof err);
 	if (rc == 0 && run.o.help) {
 		usage(stdout);

@@ -31,8 +31,9 @@
 
 /*
  * The engine's loop turns at least once a second and whenever a probe
- * is due or answers; five seconds without a turn is a stall (a log sink
- * that blocks, a wedged thread), not a quiet moment.
+ * is due or answers, and the log's writer takes every line it is given;
+ * five seconds without either moving is a stall (a wedged thread, a log
+ * driver that stopped taking lines), not a quiet moment.
  */
 #define HEADLESS_STALL_MS 5000
 
@@ -74,9 +75,11 @@ static int64_t
 status_heartbeat(void *arg)
 {
 	struct probe_engine *e = atomic_load(&((struct headless *)arg)->engine);
+	int64_t engine, output = log_heartbeat_ms();
 
 	/* Before the engine starts or once it stops: nothing is stalled. */
-	return e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
+	engine = e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
+	return engine < output ? engine : output;
 }
 
 /* The mock's replies by status code, the non-zero ones, for /metrics. */
@@ -294,7 +297,7 @@ wait_for_signal(struct headless *h, const sigset_t *set)
 static bool
 output_lost(void)
 {
-	unsigned long lost = log_dropped();
+	unsigned long lost = log_drain(2000);
 
 	if (lost > 0)
 		fprintf(stderr,
@@ -333,12 +336,7 @@ run(struct headless *h, const sigset_t *set)
 	t0 = clock_mono_ms();
 	status_stop(h->status);
 	h->status = NULL;
-	/*
-	 * Stop scheduling; probes in flight finish or time out first.
-	 * XXX: a line blocked on a stdout nobody reads holds the drain
-	 * until it is written: no line is dropped, but ECS then kills the
-	 * task at its StopTimeout.
-	 */
+	/* Stop scheduling; probes in flight finish or time out first. */
 	e = atomic_exchange(&h->engine, NULL);
 	h->skipped = probe_engine_skipped(e);
 	probe_engine_stop(e);

@@ -232,11 +232,8 @@ run_probe(struct options *o, bool once)
 static int
 check_output(int code)
 {
-	unsigned long lost;
+	unsigned long lost = log_drain(2000);
 
-	/* Lines still queued for a stalled output count as lost too. */
-	lost = log_flush(2000);
-	lost += log_dropped();
 	if (lost == 0)
 		return code;
 	fprintf(stderr, "luna: cannot write to stdout: %lu lines lost\n", lost);

@@ -21,6 +21,10 @@ static log_decorate_fn log_decorator;
 static void *log_decorator_arg;
 
 /*
+ * XXX: past the queue's caps a stalled output loses lines (counted, and
+ * reported on stop); a queue on disk would keep them, at the cost of a
+ * disk a container may not have.
+ *
  * Lines wait here for one writer thread, so no caller (the probe engine
  * above all) ever blocks on a slow or stalled output: a full pipe, a
  * paused log driver. Bounded: past the caps a line is dropped and
@@ -49,6 +53,7 @@ static struct {
 	unsigned long drops;
 	unsigned long written;    /* lines out, to tell a stalled output */
 	unsigned long stalled_at; /* written when a flush last timed out */
+	int64_t progress_ms;      /* last line out, or work arriving idle */
 	bool stalled;
 } queue = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -287,6 +292,7 @@ writer_main(void *arg)
 		free(l.text);
 		pthread_mutex_lock(&queue.lock);
 		queue.written++;
+		queue.progress_ms = clock_mono_ms();
 	}
 	return arg;
 }
@@ -341,6 +347,8 @@ enqueue(int fd, char *text, size_t len)
 		free(text);
 		return;
 	}
+	if (queue.count == 0 && !queue.writing)
+		queue.progress_ms = clock_mono_ms();
 	l = &queue.ring[(queue.head + queue.count) % QUEUE_LINES];
 	l->text = text;
 	l->len = len;
@@ -349,6 +357,26 @@ enqueue(int fd, char *text, size_t len)
 	queue.bytes += len;
 	pthread_cond_signal(&queue.ready);
 	pthread_mutex_unlock(&queue.lock);
+}
+
+unsigned long
+log_drain(int timeout_ms)
+{
+	size_t queued = log_flush(timeout_ms);
+
+	return log_dropped() + queued;
+}
+
+int64_t
+log_heartbeat_ms(void)
+{
+	int64_t ms;
+
+	pthread_mutex_lock(&queue.lock);
+	ms = queue.count == 0 && !queue.writing ? clock_mono_ms()
+	                                        : queue.progress_ms;
+	pthread_mutex_unlock(&queue.lock);
+	return ms;
 }
 
 size_t

@@ -7,6 +7,8 @@
 #define COMMON_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -77,5 +79,18 @@ unsigned long log_dropped(void);
  * for them up to 2 s by itself.
  */
 size_t log_flush(int timeout_ms);
+
+/*
+ * At the end of a run: wait up to TIMEOUT_MS for queued lines, then
+ * return how many lines were lost in all (dropped, or still queued).
+ */
+unsigned long log_drain(int timeout_ms);
+
+/*
+ * Monotonic ms when the output last took a line, or now when nothing
+ * waits: an output stalled for long (lines queued, none written) stops
+ * moving, like the engine's heartbeat. Any thread.
+ */
+int64_t log_heartbeat_ms(void);
 
 #endif

@@ -290,6 +290,8 @@ mock_response(
 		    resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	snprintf(change, sizeof change, "%lu", b->change);
 	MHD_add_response_header(resp, "X-Luna-Change", change);
+	snprintf(change, sizeof change, "%lld", (long long)b->change_wall_ms);
+	MHD_add_response_header(resp, "X-Luna-Change-At", change);
 	for (i = 0; i < b->nheaders; i++)
 		MHD_add_response_header(
 		    resp, b->headers[i].name, b->headers[i].value);
@@ -773,6 +775,12 @@ struct mock_state *
 mock_server_state(struct mock_server *s)
 {
 	return s->state;
+}
+
+struct mock_scenario_runner *
+mock_server_scenarios(struct mock_server *s)
+{
+	return mock_control_scenarios(s->control);
 }
 
 const char *

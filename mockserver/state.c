@@ -66,8 +66,8 @@ static const char *const known_fields[] = {"status", "mix", "latency_ms",
     "jitter_ms", "fault", "body", "headers", "endpoint"};
 
 /* Headers the server sets itself: a mock that overrode them would lie. */
-static const char *const reserved_headers[] = {
-    "content-length", "transfer-encoding", "connection", "x-luna-change"};
+static const char *const reserved_headers[] = {"content-length",
+    "transfer-encoding", "connection", "x-luna-change", "x-luna-change-at"};
 
 const char *
 mock_fault_name(enum mock_fault f)
@@ -747,6 +747,7 @@ apply_locked(struct mock_state *st, struct patch *p, const cJSON *change,
 	b = behaviour_copy(e->b);
 	patch_into(p, b);
 	b->change = ++st->last_change;
+	b->change_wall_ms = clock_wall_ms();
 	mock_behaviour_release(e->b);
 	e->b = b;
 	history_add(st, source, p->name, cJSON_Duplicate(change, true));
@@ -789,6 +790,7 @@ mock_state_reset(struct mock_state *st, const char *source)
 	st->nendpoints = 1;
 	st->endpoints[0].b = behaviour_healthy();
 	st->endpoints[0].b->change = ++st->last_change;
+	st->endpoints[0].b->change_wall_ms = clock_wall_ms();
 	id = (long)st->last_change;
 	history_add(st, source, "", fields);
 	log_change(st->endpoints[0].b, source, "");
@@ -807,6 +809,7 @@ mock_state_create(uint64_t seed)
 	st->nendpoints = 1;
 	st->endpoints[0].b = behaviour_healthy();
 	st->endpoints[0].b->change = st->last_change = 1;
+	st->endpoints[0].b->change_wall_ms = clock_wall_ms();
 	history_add(st, "start", "", cJSON_CreateObject());
 	return st;
 }

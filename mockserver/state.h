@@ -50,6 +50,7 @@ struct mock_behaviour {
 	int nheaders;
 	struct mock_header headers[MOCK_HEADERS_MAX];
 	unsigned long change; /* id of the change that made it */
+	int64_t change_wall_ms; /* when that change was made (epoch ms) */
 	atomic_uint refs;
 	/* A reply the server prepared once for this record, and its free. */
 	_Atomic(void *) prepared;

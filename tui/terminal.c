@@ -4,18 +4,26 @@
 #include <term.h>
 #include <unistd.h>
 
-bool
-tui_terminal_known(const char *term)
+enum tui_terminal_kind
+tui_terminal_kind(const char *term)
 {
+	enum tui_terminal_kind kind = TUI_TERMINAL_USABLE;
 	TERMINAL *t;
+	char *cup;
 	int err = 0;
 
 	if (term == NULL || *term == '\0')
-		return false;
+		return TUI_TERMINAL_UNKNOWN;
 	if (setupterm(term, STDOUT_FILENO, &err) != OK)
-		return false;
+		return TUI_TERMINAL_UNKNOWN;
+
+	/* Without cursor addressing every frame would scroll as garbage. */
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1)
+		kind = TUI_TERMINAL_DUMB;
+
 	/* Only a question: the dashboard's newterm sets its own up. */
 	t = set_curterm(NULL);
 	del_curterm(t);
-	return true;
+	return kind;
 }

@@ -6,12 +6,17 @@
 #ifndef TUI_TERMINAL_H
 #define TUI_TERMINAL_H
 
-#include <stdbool.h>
+enum tui_terminal_kind {
+	TUI_TERMINAL_UNKNOWN, /* not in terminfo, or TERM empty */
+	TUI_TERMINAL_DUMB,    /* known, but cannot move the cursor */
+	TUI_TERMINAL_USABLE,
+};
 
 /*
- * True when TERM names a terminal in terminfo. Unlike a failed newterm,
- * which keeps memory it never frees, a refusal here costs nothing.
+ * What terminfo says of TERM for a full-screen program. Unlike a failed
+ * newterm, which keeps memory it never frees, a refusal here costs
+ * nothing.
  */
-bool tui_terminal_known(const char *term);
+enum tui_terminal_kind tui_terminal_kind(const char *term);
 
 #endif

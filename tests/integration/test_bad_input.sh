@@ -126,6 +126,22 @@ bad_config string '"just a string"' @ "config that is a JSON string"
 # A key given twice once leaked the first value (seen under ASan).
 bad_config twice '{"fail_threshold": 5, "fail_threshold": 4, "interval": "5x"}' \
 	"'5x'" "config with a key given twice"
+# A back-reference in body_regex could take exponential time on the
+# probe thread: refused when the file is read.
+bad_config backref "[{$t, \"body_regex\": \"(a*)*\\\\\\\\1b\"}]" \
+	"targets[0].body_regex" "config with a regex back-reference"
+# Method and headers from the file are checked as --method is: no
+# request-line or header injection.
+bad_config method "[{$t, \"method\": \"G E T\"}]" "bad method 'G E T'" \
+	"config with a method that is no HTTP token"
+bad_config header "[{$t, \"headers\": {\"X\": \"a\\\\r\\\\nEvil: 1\"}}]" \
+	"targets[0].headers" "config with a line break in a header value"
+bad_config hname "[{$t, \"headers\": {\"Bad Name\": \"a\"}}]" \
+	"'Bad Name'" "config with a header name that is no token"
+bad_config head "[{$t, \"method\": \"HEAD\", \"body_contains\": \"ok\"}]" \
+	"targets[0].body_contains" "config checking the body of a HEAD"
+bad_config noname "[{$t, \"name\": \"\"}]" "targets[0].name: empty name" \
+	"config with an empty name"
 run probe --once --config "$tmp/missing.json"
 expect 2 "$tmp/missing.json" "config that does not exist"
 
@@ -136,6 +152,10 @@ run probe --once "127.0.0.1:8080/health"
 expect 2 "'127.0.0.1:8080/health'" "URL without a scheme"
 run probe --once "ftp://127.0.0.1/"
 expect 2 "'ftp://127.0.0.1/'" "URL with another scheme"
+run probe --once --targets "http://127.0.0.1:9/a b"
+expect 2 "'http://127.0.0.1:9/a b'" "target list URL with a space"
+run probe --once "http:///x"
+expect 2 "'http:///x': no host" "URL without a host"
 run probe --once --targets ", ,"
 expect 2 "', ,'" "target list with no URL"
 run probe --once "=http://127.0.0.1:9/"
@@ -225,6 +245,15 @@ status=0
 timeout 20 "$LUNA" probe --once "$mock/mock" >/dev/full 2>"$tmp/err" ||
 	status=$?
 expect 1 "stdout" "probe with stdout full"
+# In a loop too: luna stops rather than probe for nobody, and says so.
+status=0
+timeout 20 "$LUNA" probe --interval 100ms "$mock/mock" >/dev/full \
+	2>"$tmp/err" || status=$?
+expect 1 "cannot write to stdout" "probe loop with stdout full"
+status=0
+timeout 20 "$LUNA" probe --interval 100ms "$mock/mock" >&- 2>"$tmp/err" ||
+	status=$?
+expect 1 "cannot write to stdout" "probe loop with stdout closed"
 status=0
 timeout 20 "$LUNA" --version >&- 2>"$tmp/err" || status=$?
 expect 1 "stdout" "version with stdout closed"

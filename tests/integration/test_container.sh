@@ -106,6 +106,8 @@ code=$(curl -sS -m 5 --noproxy '*' -o /dev/null -w '%{http_code}' \
 	"http://127.0.0.1:$status_port/healthz")
 [ "$code" = 200 ] || fail "/healthz from outside answered $code"
 "${pm[@]}" exec "$name" id -u | grep -qx 10001 || fail "not running as 10001"
+"${pm[@]}" exec "$name" /usr/local/bin/luna ctl scenario list |
+	grep -q '^outage ' || fail "the built-in scenarios are not in the image"
 
 # podman stop sends SIGTERM: exit 0, stop logged last, no line cut.
 t0=$(date +%s)

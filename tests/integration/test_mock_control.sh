@@ -83,7 +83,7 @@ check_has "405 names what is allowed" "Allow: GET, PUT" "$headers"
 headers=$(curl -s -m 5 -X POST -D - -o /dev/null "$URL/")
 check_has "405 for POST /" "Allow: GET, HEAD" "$headers"
 check "unknown control path" 404 "$(req GET /control/nope | tail -c 3)"
-check "scenarios are not here yet" 501 \
+check "a scenario without steps is refused" 400 \
 	"$(req POST /control/scenario -d '{}' | tail -c 3)"
 check "page served" 200 "$(req GET / -o /dev/null | tr -d ' ')"
 

@@ -17,6 +17,7 @@
 #include "tui/layout.h"
 #include "tui/sparkline.h"
 #include "tui/table.h"
+#include "tui/terminal.h"
 
 #define FULL_BLOCK "\xe2\x96\x88"
 #define LOW_BLOCK  "\xe2\x96\x81"
@@ -642,6 +643,16 @@ START_TEST(control_sends_keys_and_sees_other_changes)
 }
 END_TEST
 
+START_TEST(terminal_without_cursor_addressing_is_refused)
+{
+	ck_assert_int_eq(tui_terminal_kind("xterm"), TUI_TERMINAL_USABLE);
+	ck_assert_int_eq(tui_terminal_kind("dumb"), TUI_TERMINAL_DUMB);
+	ck_assert_int_eq(tui_terminal_kind("vt-nowhere"), TUI_TERMINAL_UNKNOWN);
+	ck_assert_int_eq(tui_terminal_kind(""), TUI_TERMINAL_UNKNOWN);
+	ck_assert_int_eq(tui_terminal_kind(NULL), TUI_TERMINAL_UNKNOWN);
+}
+END_TEST
+
 static Suite *
 tui_suite(void)
 {
@@ -652,6 +663,7 @@ tui_suite(void)
 	TCase *keys = tcase_create("keymap");
 	TCase *frame = tcase_create("frame");
 	TCase *control = tcase_create("control");
+	TCase *terminal = tcase_create("terminal");
 
 	tcase_add_test(spark, glyphs_follow_the_codeset);
 	tcase_add_test(spark, sparkline_scales_to_max_and_blanks_gaps);
@@ -690,6 +702,8 @@ tui_suite(void)
 	tcase_set_timeout(control, 30);
 	suite_add_tcase(s, frame);
 	suite_add_tcase(s, control);
+	tcase_add_test(terminal, terminal_without_cursor_addressing_is_refused);
+	suite_add_tcase(s, terminal);
 	return s;
 }
 
