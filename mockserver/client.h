@@ -18,6 +18,15 @@ struct mock_client *mock_client_local(struct mock_server *s);
 /* A client for the control API at BASE_URL, with TOKEN (may be NULL). */
 struct mock_client *mock_client_remote(const char *base_url, const char *token);
 
+/*
+ * Check that URL can be a mock's base URL: http or https, with a host,
+ * without a query or fragment. Returns 0, or -1 with the reason in ERR.
+ */
+int mock_client_check_url(const char *url, char *err, size_t errlen);
+
+/* Check that TOKEN can travel in a header (no CR, LF or other control). */
+int mock_client_check_token(const char *token, char *err, size_t errlen);
+
 /* Free C; NULL does nothing. */
 void mock_client_destroy(struct mock_client *c);
 

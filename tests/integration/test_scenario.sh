@@ -8,6 +8,8 @@
 
 now_ms() { date +%s%3N; }
 status_of() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$1"; }
+# Changes with a body say they are JSON, or the mock answers 415.
+json='Content-Type: application/json'
 
 # A field of GET /control's JSON, by a python expression on `o`.
 control() {
@@ -20,14 +22,14 @@ start_mock
 # --- a bad scenario is refused, naming the step and the field ---
 body='{"name": "t", "steps": [{"at": "0s", "status": 503},
 	{"at": "1s", "status": 700}]}'
-out=$(curl -s -w ' %{http_code}' -X POST --data "$body" \
+out=$(curl -s -w ' %{http_code}' -X POST -H "$json" --data "$body" \
 	"$URL/control/scenario")
 case $out in
 *'"step 2: bad status '"'"'700'"'"': '*' 400') ;;
 *) fail "bad step: $out" ;;
 esac
-out=$(curl -s -w ' %{http_code}' -X POST --data '{"name": "nope"}' \
-	"$URL/control/scenario")
+out=$(curl -s -w ' %{http_code}' -X POST -H "$json" \
+	--data '{"name": "nope"}' "$URL/control/scenario")
 case $out in
 *"unknown scenario 'nope'"*outage*' 400') ;;
 *) fail "unknown name: $out" ;;
@@ -40,7 +42,8 @@ out=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/control/scenario")
 body='{"name": "short", "steps": [{"at": "0s", "status": 503},
 	{"at": "1s", "status": 500}, {"at": "2s", "status": 200}]}'
 t0=$(now_ms)
-curl -s -o /dev/null -X POST --data "$body" "$URL/control/scenario"
+curl -s -o /dev/null -X POST -H "$json" --data "$body" \
+	"$URL/control/scenario"
 : >"$tmp/seen"
 while [ $(($(now_ms) - t0)) -lt 2600 ]; do
 	start=$(($(now_ms) - t0))
@@ -118,7 +121,8 @@ LUNA_MOCK_URL=$URL "$LUNA" ctl scenario stop | grep -q "healthy again" ||
 [ "$(control 'o["scenario"]')" = None ] || fail "a stopped scenario shows"
 
 # --- built-ins by name (the mock's and ctl's own), a loop ---
-curl -s -X POST --data '{"name": "flapping"}' "$URL/control/scenario" |
+curl -s -X POST -H "$json" --data '{"name": "flapping"}' \
+	"$URL/control/scenario" |
 	grep -q '"loop":true' || fail "the flapping built-in did not play"
 LUNA_MOCK_URL=$URL "$LUNA" ctl scenario list | grep -q "^outage  *A full outage" ||
 	fail "ctl scenario list"

@@ -27,7 +27,8 @@ pids+=($!)
 wait_states 1
 
 # Down at 1s, healthy again at 3s.
-curl -sf -o /dev/null -X POST --data '{"name": "blip", "steps": [
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+	--data '{"name": "blip", "steps": [
 	{"at": "0s", "status": 200}, {"at": "1s", "status": 503},
 	{"at": "3s", "status": 200}]}' "$url/control/scenario" ||
 	fail "the scenario was refused"
@@ -57,7 +58,8 @@ EOF
 	fail "the state events do not follow the scenario"
 
 # Stop restores healthy: down again, then stop, then up.
-curl -sf -o /dev/null -X POST --data '{"name": "long", "steps": [
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+	--data '{"name": "long", "steps": [
 	{"at": "0s", "status": 500}, {"at": "60s", "status": 200}]}' \
 	"$url/control/scenario" || fail "the long scenario was refused"
 wait_states 4
