@@ -33,6 +33,9 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid 10001 --no-create-home \
 	--shell /usr/sbin/nologin luna
 COPY --from=build /build/app/luna /usr/local/bin/luna
+# The built-in scenarios, where the binary looks for them (the install
+# prefix's share/luna/scenarios): `luna mock --scenario outage` in ECS.
+COPY --from=build /src/scripts/scenarios/*.json /usr/local/share/luna/scenarios/
 USER 10001:10001
 ENV LUNA_LOG_FORMAT=json \
 	LUNA_STATUS_LISTEN=127.0.0.1:9464

@@ -3,6 +3,7 @@
  * or a remote one (LUNA_MOCK_URL), with LUNA_CONTROL_TOKEN.
  * Exit 0 done, 1 refused or unreachable, 2 bad usage.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 
 #include "app/commands.h"
+#include "app/ctl_scenario.h"
 #include "common/parse.h"
 #include "mockserver/client.h"
 #include "mockserver/state.h"
@@ -33,15 +35,19 @@ usage(FILE *out)
 	    "commands:\n"
 	    "  show                   the behaviour in effect, as JSON\n"
 	    "  status CODE            answer CODE (100-599)\n"
-	    "  mix CODE=W[,CODE=W]    answer codes by weight; mix 503=30\n"
-	    "                         alone gives the other 70 to 200\n"
+	    "  mix CODE=PCT[,...]     answer codes by percentage, the rest\n"
+	    "                         200: mix 503=30 gives 70%% 200\n"
 	    "  latency MS [JITTER]    wait MS (or 1.5s, 2m) before answering,\n"
 	    "                         varied by up to JITTER either way\n"
 	    "  fault NAME             none, reset, close, hang, slow_body,\n"
 	    "                         truncate or garbage\n"
 	    "  body TEXT              answer with TEXT\n"
 	    "  reset                  back to healthy, named endpoints gone\n"
-	    "  history                the last changes, oldest first\n\n"
+	    "  history                the last changes, oldest first\n"
+	    "  scenario [show]        where the scenario playing stands\n"
+	    "  scenario play NAME|FILE  play a built-in or a scenario file\n"
+	    "  scenario stop          stop it; the mock is healthy again\n"
+	    "  scenario list          the built-in scenarios\n\n"
 	    "options:\n"
 	    "  --endpoint NAME        change /mock/NAME instead of /mock\n"
 	    "  --url URL              the mock [LUNA_MOCK_URL, " CTL_URL_DEFAULT
@@ -106,6 +112,12 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 	}
 	if (a->nwords == 0)
 		return bad_usage("no command given"), -1;
+	if (a->endpoint != NULL && !mock_name_valid(a->endpoint))
+		return bad_usage(
+		           "bad endpoint '%s': expected up to %d letters, "
+		           "digits, '.', '_' or '-'",
+		           a->endpoint, MOCK_NAME_MAX),
+		       -1;
 	if (strncasecmp(a->url, "http://", 7) != 0 &&
 	    strncasecmp(a->url, "https://", 8) != 0)
 		return bad_usage("bad mock URL '%s': expected http://host:port "
@@ -137,31 +149,107 @@ parse_ms(const char *s, const char *what, long *out)
 	return -1;
 }
 
-/* "503=30" alone means 30% 503 and the other 70% 200. */
+static int
+bad_mix(const char *s, const char *why)
+{
+	fprintf(stderr, "luna ctl: bad mix '%s': %s\n", s, why);
+	return -1;
+}
+
+/* One "CODE=PERCENT" (or CODE:PERCENT) of S into B; no code twice. */
+static int
+mix_take(const char *s, char *tok, struct mock_behaviour *b)
+{
+	char why[120], *sep = strpbrk(tok, "=:");
+	long code;
+	double pct;
+	int i;
+
+	if (sep == NULL)
+		return bad_mix(s, "expected CODE=PERCENT[,CODE=PERCENT...], "
+		                  "such as 503=30");
+	*sep = '\0';
+	if (!isdigit((unsigned char)tok[0]) ||
+	    parse_long(tok, 100, 599, &code, "code", why, sizeof why) < 0) {
+		snprintf(why, sizeof why,
+		    "bad code '%.20s': expected a status from 100 to 599", tok);
+		return bad_mix(s, why);
+	}
+	if (mock_decimal_parse(sep + 1, 100, &pct) < 0) {
+		snprintf(why, sizeof why,
+		    "bad percentage '%.20s' for %ld: expected 0 to 100",
+		    sep + 1, code);
+		return bad_mix(s, why);
+	}
+	for (i = 0; i < b->mix_len; i++)
+		if (b->mix_codes[i] == code) {
+			snprintf(why, sizeof why, "%ld given twice", code);
+			return bad_mix(s, why);
+		}
+	if (b->mix_len == MOCK_MIX_MAX)
+		return bad_mix(s, "too many codes");
+	b->mix_codes[b->mix_len] = (int)code;
+	b->mix_weights[b->mix_len++] = pct;
+	return 0;
+}
+
+/* S as percentages in B, adding up to 100 at most. */
+static int
+mix_parse_percent(const char *s, struct mock_behaviour *b)
+{
+	char buf[512], why[80];
+	double total = 0;
+	size_t at = 0, n;
+	int i;
+
+	if (strlen(s) >= sizeof buf)
+		return bad_mix(s, "too long");
+	do {
+		n = strcspn(s + at, ",");
+		memcpy(buf, s + at, n);
+		buf[n] = '\0';
+		if (mix_take(s, buf, b) < 0)
+			return -1;
+		at += n;
+	} while (s[at++] == ',');
+	for (i = 0; i < b->mix_len; i++)
+		total += b->mix_weights[i];
+	if (total > 100) {
+		snprintf(why, sizeof why,
+		    "the percentages add up to %g, over 100", total);
+		return bad_mix(s, why);
+	}
+	return 0;
+}
+
+/*
+ * Percentages, and what they leave of 100 goes to 200: "503=30" sends
+ * {"503": 30, "200": 70}, so the API's relative weights read the same.
+ */
 static int
 build_mix(const char *s, cJSON *change)
 {
 	struct mock_behaviour b;
-	double total = 0;
-	bool has_200 = false;
-	char err[200], code[8];
+	double rest = 100;
+	char code[8];
 	cJSON *mix;
 	int i;
 
 	memset(&b, 0, sizeof b);
-	if (mock_mix_parse(s, &b, err, sizeof err) < 0) {
-		fprintf(stderr, "luna ctl: %s\n", err);
+	if (mix_parse_percent(s, &b) < 0)
 		return -1;
-	}
+	for (i = 0; i < b.mix_len; i++)
+		rest -= b.mix_weights[i];
 	mix = cJSON_AddObjectToObject(change, "mix");
 	for (i = 0; i < b.mix_len; i++) {
 		snprintf(code, sizeof code, "%d", b.mix_codes[i]);
-		cJSON_AddNumberToObject(mix, code, b.mix_weights[i]);
-		total += b.mix_weights[i];
-		has_200 |= b.mix_codes[i] == 200;
+		cJSON_AddNumberToObject(mix, code,
+		    b.mix_weights[i] + (b.mix_codes[i] == 200 ? rest : 0));
+		if (b.mix_codes[i] == 200)
+			rest = 0;
 	}
-	if (!has_200 && total < 100)
-		cJSON_AddNumberToObject(mix, "200", 100 - total);
+	if (rest > 0)
+		cJSON_AddNumberToObject(mix, "200", rest);
 	return 0;
 }
 
@@ -329,6 +417,8 @@ run(struct mock_client *c, const struct ctl_args *a)
 		return a->nwords > 1 ? bad_usage("'%s' takes no argument", cmd)
 		       : cmd[0] == 'h' ? print_history(c)
 		                       : print_show(c);
+	if (strcmp(cmd, "scenario") == 0)
+		return ctl_scenario_run(c, a->nwords - 1, a->words + 1);
 	if (strcmp(cmd, "reset") == 0) {
 		if (a->nwords > 1)
 			return bad_usage("'%s' takes no argument", cmd);

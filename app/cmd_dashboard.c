@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "mockserver/client.h"
+#include "mockserver/scenario.h"
 #include "mockserver/server.h"
 #include "probe/engine.h"
 #include "probe/output.h"
@@ -41,7 +42,8 @@ struct dashboard_run {
 	struct probe_stats *stats;
 	struct tui_dashboard *dash;
 	struct probe_engine *engine;
-	int64_t started_ms; /* monotonic */
+	struct mock_scenario *scenario; /* `luna demo`: played at start */
+	int64_t started_ms;             /* monotonic */
 	atomic_ullong results;
 	atomic_ullong failures;
 	char note[300];
@@ -216,6 +218,46 @@ add_mock_target(
 	    &run->o.targets, name, url, &d, err, errlen);
 }
 
+/* A target "mock-NAME" for each named endpoint the scenario changes. */
+static int
+add_scenario_targets(struct dashboard_run *run, char *err, size_t errlen)
+{
+	struct probe_defaults d = run->o.defaults;
+	char name[96], url[1200];
+	const char *ep;
+	size_t i;
+
+	d.interval_ms =
+	    run->o.targets.items[run->o.targets.count - 1].interval_ms;
+	for (i = 0; i < mock_scenario_steps(run->scenario); i++) {
+		ep = cJSON_GetStringValue(cJSON_GetObjectItem(
+		    mock_scenario_step_change(run->scenario, i), "endpoint"));
+		snprintf(name, sizeof name, "mock-%s", ep != NULL ? ep : "");
+		if (ep == NULL ||
+		    probe_targets_find(&run->o.targets, name) >= 0)
+			continue;
+		snprintf(url, sizeof url, "%s/mock/%s",
+		    mock_client_url(run->client), ep);
+		if (probe_targets_add_url(
+		        &run->o.targets, name, url, &d, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Play the demo's scenario on the mock the keys drive. */
+static int
+play_scenario(struct dashboard_run *run, char *err, size_t errlen)
+{
+	cJSON *json = mock_scenario_to_json(run->scenario);
+	cJSON *status =
+	    mock_client_scenario_play(run->client, json, err, errlen);
+
+	cJSON_Delete(json);
+	cJSON_Delete(status);
+	return status != NULL ? 0 : -1;
+}
+
 /* The engine thread's callback: a log line, and a nudge to redraw. */
 static void
 on_result(const struct probe_target *t, const struct probe_result *r,
@@ -301,6 +343,7 @@ finish(struct dashboard_run *run)
 	probe_stats_destroy(run->stats);
 	mock_client_destroy(run->client);
 	mock_server_stop(run->server);
+	mock_scenario_destroy(run->scenario);
 	options_free(&run->o);
 	log_setup(STDERR_FILENO, LOG_FORMAT_TEXT, LOG_INFO);
 	if (run->log_fd >= 0)
@@ -330,8 +373,12 @@ prepare(
 	    start_mock(run, err, errlen) < 0 ||
 	    add_mock_target(run, interval_set, err, errlen) < 0)
 		return 2;
+	if (run->scenario != NULL && add_scenario_targets(run, err, errlen) < 0)
+		return 2;
 	log_start(run);
 	if (start_engine(run, err, errlen) < 0)
+		return 1;
+	if (run->scenario != NULL && play_scenario(run, err, errlen) < 0)
 		return 1;
 	return 0;
 }
@@ -364,11 +411,18 @@ show(struct dashboard_run *run, char *err, size_t errlen)
 int
 cmd_dashboard(int argc, char **argv)
 {
+	return cmd_dashboard_scenario(argc, argv, NULL);
+}
+
+int
+cmd_dashboard_scenario(int argc, char **argv, struct mock_scenario *sc)
+{
 	struct dashboard_run run;
 	char err[512];
 	int rc;
 
 	memset(&run, 0, sizeof run);
+	run.scenario = sc;
 	rc = prepare(&run, argc, argv, err, sizeof err);
 	if (rc == 0 && run.o.help)
 		usage(stdout);

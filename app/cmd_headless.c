@@ -31,8 +31,9 @@
 
 /*
  * The engine's loop turns at least once a second and whenever a probe
- * is due or answers; five seconds without a turn is a stall (a log sink
- * that blocks, a wedged thread), not a quiet moment.
+ * is due or answers, and the log's writer takes every line it is given;
+ * five seconds without either moving is a stall (a wedged thread, a log
+ * driver that stopped taking lines), not a quiet moment.
  */
 #define HEADLESS_STALL_MS 5000
 
@@ -74,9 +75,11 @@ static int64_t
 status_heartbeat(void *arg)
 {
 	struct probe_engine *e = atomic_load(&((struct headless *)arg)->engine);
+	int64_t engine, output = log_heartbeat_ms();
 
-	/* Starting or draining: nothing is stalled. */
-	return e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
+	/* Before the engine starts or once it stops: nothing is stalled. */
+	engine = e != NULL ? probe_engine_heartbeat_ms(e) : clock_mono_ms();
+	return engine < output ? engine : output;
 }
 
 /* The mock's replies by status code, the non-zero ones, for /metrics. */
@@ -290,6 +293,18 @@ wait_for_signal(struct headless *h, const sigset_t *set)
 	}
 }
 
+/* Lines that could not be written are lost: say so on stderr. */
+static bool
+output_lost(void)
+{
+	unsigned long lost = log_drain(2000);
+
+	if (lost > 0)
+		fprintf(stderr,
+		    "luna: cannot write to stdout: %lu lines lost\n", lost);
+	return lost > 0;
+}
+
 static int
 run(struct headless *h, const sigset_t *set)
 {
@@ -328,7 +343,7 @@ run(struct headless *h, const sigset_t *set)
 	if (h->o.summary_ms > 0)
 		log_summaries(h);
 	log_stop(h, sig, clock_mono_ms() - t0);
-	return 0;
+	return output_lost() ? 1 : 0;
 fail:
 	fprintf(stderr, "luna: %s\n", err);
 	return 2;

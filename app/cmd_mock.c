@@ -14,7 +14,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "mockserver/scenario_runner.h"
 #include "mockserver/server.h"
+#include "mockserver/state.h"
 
 static const struct options_spec mock_spec = {NULL, false};
 
@@ -22,13 +24,16 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: luna mock [--listen HOST:PORT] [options]\n\n"
+	    "usage: luna mock [--listen HOST:PORT] [--scenario NAME|FILE] "
+	    "[options]\n\n"
 	    "Serve the mock endpoint (/mock, /mock/NAME, /status/CODES,\n"
 	    "/delay/SECONDS, /healthz), its control page (/) and its control\n"
 	    "API (/control) until SIGINT or SIGTERM. Port 0 takes a free\n"
 	    "port; the start line gives the URL. Beyond loopback without a\n"
 	    "token, control changes are refused.\n\n"
-	    "  --listen ADDR                the same as --mock-listen\n");
+	    "  --listen ADDR                the same as --mock-listen\n"
+	    "  --scenario NAME|FILE         play this scenario from the start "
+	    "(LUNA_MOCK_SCENARIO)\n");
 	options_usage_groups(out, OPTIONS_GROUP_LOG | OPTIONS_GROUP_MOCK);
 	fprintf(
 	    out, "\nChange the mock with `luna ctl` (see luna ctl --help).\n");
@@ -51,6 +56,48 @@ translate_args(int argc, char **argv)
 			out[i] = xstrdup(argv[i]);
 	}
 	return out;
+}
+
+/* Take "--scenario S" or "--scenario=S" out of ARGV; else the env. */
+static const char *
+take_scenario(int *argc, char **argv)
+{
+	const char *found = getenv("LUNA_MOCK_SCENARIO");
+	int i, skip;
+
+	for (i = 1; i < *argc; i++) {
+		skip = 0;
+		if (strcmp(argv[i], "--scenario") == 0 && i + 1 < *argc) {
+			found = argv[i + 1];
+			skip = 2;
+		} else if (strncmp(argv[i], "--scenario=", 11) == 0) {
+			found = argv[i] + 11;
+			skip = 1;
+		}
+		if (skip == 0)
+			continue;
+		memmove(&argv[i], &argv[i + skip],
+		    (size_t)(*argc - i - skip + 1) * sizeof *argv);
+		*argc -= skip;
+		i--;
+	}
+	return found != NULL && found[0] != '\0' ? found : NULL;
+}
+
+/* Load the scenario NAME_OR_FILE (NULL: none); -1 after an error. */
+static int
+load_scenario(const char *name_or_file, struct mock_scenario **out)
+{
+	char err[640];
+
+	*out = NULL;
+	if (name_or_file == NULL)
+		return 0;
+	*out = mock_scenario_open(name_or_file, mock_state_validate, err,
+	    sizeof err);
+	if (*out == NULL)
+		fprintf(stderr, "luna mock: %s\n", err);
+	return *out != NULL ? 0 : -1;
 }
 
 static int
@@ -117,12 +164,15 @@ cmd_mock(int argc, char **argv)
 {
 	struct mock_server_config cfg;
 	struct mock_server *s = NULL;
+	struct mock_scenario *sc = NULL;
 	struct options o;
+	const char *scenario;
 	sigset_t sigs;
-	char err[320];
+	char err[640];
 	int64_t started_ms;
 	int sig = 0;
 
+	scenario = take_scenario(&argc, argv);
 	if (parse_args(&o, argc, argv) < 0) {
 		options_free(&o);
 		return 2;
@@ -141,6 +191,10 @@ cmd_mock(int argc, char **argv)
 	cfg.listen = o.mock_listen;
 	cfg.fallback_port = !o.mock_listen_set;
 	cfg.token = o.control_token;
+	if (load_scenario(scenario, &sc) < 0) {
+		options_free(&o);
+		return 2;
+	}
 
 	/* Every thread inherits the mask; only sigwait takes the signals. */
 	sigemptyset(&sigs);
@@ -150,11 +204,15 @@ cmd_mock(int argc, char **argv)
 	s = mock_server_start(&cfg, err, sizeof err);
 	if (s == NULL) {
 		fprintf(stderr, "luna mock: %s\n", err);
+		mock_scenario_destroy(sc);
 		options_free(&o);
 		return 1;
 	}
 	started_ms = clock_mono_ms();
 	log_start(s, &o);
+	if (sc != NULL && mock_scenario_runner_play(mock_server_scenarios(s),
+	                      sc, err, sizeof err) < 0)
+		log_msg(LOG_ERROR, "%s", err);
 	sigwait(&sigs, &sig);
 	log_stop(s, sig, started_ms);
 	mock_server_stop(s);

@@ -229,7 +229,7 @@ run_probe(struct options *o, bool once)
 static int
 check_output(int code)
 {
-	unsigned long lost = log_dropped();
+	unsigned long lost = log_drain(2000);
 
 	if (lost == 0)
 		return code;

@@ -20,6 +20,14 @@ int cmd_headless(int argc, char **argv);
 /* `luna health`: 0 when the status server's /healthz answers 200. */
 int cmd_health(int argc, char **argv);
 
+struct mock_scenario;
+
+/*
+ * The dashboard that plays SC (may be NULL; ownership passes) on its
+ * mock from the start, probing each named endpoint SC changes too.
+ */
+int cmd_dashboard_scenario(int argc, char **argv, struct mock_scenario *sc);
+
 /* `luna demo NAME`: dashboard, bundled mock and a scenario. */
 int cmd_demo(int argc, char **argv);
 

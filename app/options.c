@@ -69,16 +69,8 @@ apply_method(struct options *o, const char *v, char *err, size_t errlen)
 {
 	size_t i;
 
-	for (i = 0; v[i] != '\0'; i++)
-		if (!isalpha((unsigned char)v[i]))
-			break;
-	if (i == 0 || v[i] != '\0' || i > 16) {
-		snprintf(err, errlen,
-		    "bad method '%s': expected a word such "
-		    "as GET, HEAD or POST",
-		    v);
+	if (probe_method_check(v, err, errlen) < 0)
 		return -1;
-	}
 	free(o->method_storage);
 	o->method_storage = xstrdup(v);
 	for (i = 0; o->method_storage[i] != '\0'; i++)

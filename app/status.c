@@ -124,6 +124,11 @@ mhd_log(void *arg, const char *fmt, va_list ap)
 	log_msg(LOG_WARN, "status server: %s", msg);
 }
 
+/*
+ * XXX: no authentication and no TLS: whoever reaches LUNA_STATUS_LISTEN
+ * reads /metrics and /results (target names and URLs), so it stays on
+ * loopback unless a network boundary guards it.
+ */
 struct status_server *
 status_start(const struct status_config *c, char *err, size_t errlen)
 {

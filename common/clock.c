@@ -39,6 +39,6 @@ clock_format_rfc3339(int64_t wall_ms, char buf[CLOCK_RFC3339_LEN])
 
 	gmtime_r(&secs, &tm);
 	n = strftime(buf, CLOCK_RFC3339_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, CLOCK_RFC3339_LEN - n, ".%03dZ",
-	    (int)(wall_ms % 1000));
+	snprintf(
+	    buf + n, CLOCK_RFC3339_LEN - n, ".%03dZ", (int)(wall_ms % 1000));
 }

@@ -1,5 +1,6 @@
 #include "common/listen.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -44,22 +45,33 @@ listen_parse(const char *s, struct listen_addr *out, char *err, size_t errlen)
 	out->port = (int)v;
 	return 0;
 bad:
-	snprintf(err, errlen, "bad listen address '%s': expected HOST:PORT, "
-	    "[IPV6]:PORT or :PORT", orig);
+	snprintf(err, errlen,
+	    "bad listen address '%s': expected HOST:PORT, "
+	    "[IPV6]:PORT or :PORT",
+	    orig);
 	return -1;
 }
 
 bool
 listen_is_loopback(const struct listen_addr *addr)
 {
-	return strcmp(addr->host, "localhost") == 0 ||
-	    strcmp(addr->host, "::1") == 0 ||
-	    strncmp(addr->host, "127.", 4) == 0;
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	/* Addresses, not names: "127.example.net" may be anywhere. */
+	if (strcmp(addr->host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, addr->host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr->host, &a6) != 1)
+		return false;
+	if (IN6_IS_ADDR_LOOPBACK(&a6))
+		return true;
+	return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
 }
 
 void
-listen_format(const struct listen_addr *addr, int port, char *buf,
-    size_t len)
+listen_format(const struct listen_addr *addr, int port, char *buf, size_t len)
 {
 	const char *host = addr->host[0] != '\0' ? addr->host : "0.0.0.0";
 
@@ -76,13 +88,12 @@ open_one(const struct addrinfo *ai, int *bound_port)
 	socklen_t sslen = sizeof ss;
 	int fd, on = 1;
 
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-	    ai->ai_protocol);
+	fd = socket(
+	    ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
-	    listen(fd, 1024) < 0 ||
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) < 0) {
 		int saved = errno;
 
@@ -98,8 +109,8 @@ open_one(const struct addrinfo *ai, int *bound_port)
 }
 
 static int
-open_port(const struct listen_addr *addr, int port, int *bound_port,
-    char *err, size_t errlen)
+open_port(const struct listen_addr *addr, int port, int *bound_port, char *err,
+    size_t errlen)
 {
 	struct addrinfo hints, *res = NULL;
 	char portstr[16], where[300];
@@ -110,8 +121,8 @@ open_port(const struct listen_addr *addr, int port, int *bound_port,
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	snprintf(portstr, sizeof portstr, "%d", port);
 	listen_format(addr, port, where, sizeof where);
-	rc = getaddrinfo(addr->host[0] ? addr->host : NULL, portstr, &hints,
-	    &res);
+	rc = getaddrinfo(
+	    addr->host[0] ? addr->host : NULL, portstr, &hints, &res);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot listen on '%s': %s", where,
 		    gai_strerror(rc));

@@ -1,12 +1,14 @@
 /*
  * The one logger. Every line is one event: JSON with "ts", "level" and
- * "event" first (or the same as readable text), written whole with one
- * write() under a lock, so lines from several threads never interleave.
+ * "event" first (or the same as readable text). Lines are formatted by
+ * the caller and written whole, in order, by one writer thread.
  */
 #ifndef COMMON_LOG_H
 #define COMMON_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -58,13 +60,37 @@ void log_set_decorator(log_decorate_fn fn, void *arg);
  * Parse "json", "emf" or "text" into OUT. Returns 0, or -1 with the
  * reason in ERR.
  */
-int log_format_parse(const char *s, enum log_format *out, char *err,
-    size_t errlen);
+int log_format_parse(
+    const char *s, enum log_format *out, char *err, size_t errlen);
 
 /* "debug", "info", "warn", "error". */
 const char *log_level_name(enum log_level level);
 
-/* Lines that could not be written (closed or full output). */
+/*
+ * Lines lost: not written (closed or failing output) or dropped because
+ * the queue to a stalled output was full. Any thread.
+ */
 unsigned long log_dropped(void);
+
+/*
+ * Wait up to TIMEOUT_MS for queued lines to be written. Returns how many
+ * are still waiting (0 when all went out). Lines are written by a thread
+ * of the logger's own, so callers never block on the output; exit waits
+ * for them up to 2 s by itself.
+ */
+size_t log_flush(int timeout_ms);
+
+/*
+ * At the end of a run: wait up to TIMEOUT_MS for queued lines, then
+ * return how many lines were lost in all (dropped, or still queued).
+ */
+unsigned long log_drain(int timeout_ms);
+
+/*
+ * Monotonic ms when the output last took a line, or now when nothing
+ * waits: an output stalled for long (lines queued, none written) stops
+ * moving, like the engine's heartbeat. Any thread.
+ */
+int64_t log_heartbeat_ms(void);
 
 #endif

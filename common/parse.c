@@ -17,27 +17,42 @@ struct unit {
 };
 
 static const struct unit duration_units[] = {
-	{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+    {"ms", 1},
+    {"s", 1000},
+    {"m", 60000},
+    {"h", 3600000},
 };
 
 static const struct unit size_units[] = {
-	{ "", 1 }, { "b", 1 }, { "k", 1024 }, { "kb", 1024 },
-	{ "kib", 1024 }, { "m", 1048576 }, { "mb", 1048576 },
-	{ "mib", 1048576 }, { "g", 1073741824 }, { "gb", 1073741824 },
-	{ "gib", 1073741824 },
+    {"", 1},
+    {"b", 1},
+    {"k", 1024},
+    {"kb", 1024},
+    {"kib", 1024},
+    {"m", 1048576},
+    {"mb", 1048576},
+    {"mib", 1048576},
+    {"g", 1073741824},
+    {"gb", 1073741824},
+    {"gib", 1073741824},
 };
 
 /* Read a non-negative decimal number; END gets where the unit starts. */
 static int
 read_number(const char *s, double *out, const char **end)
 {
+	const char *p = s;
 	char *e;
+	int dots = 0;
 
-	if (!isdigit((unsigned char)*s) && *s != '.')
+	/* Plain decimals only: strtod alone would take hex, exponents, inf. */
+	for (; isdigit((unsigned char)*p) || *p == '.'; p++)
+		dots += *p == '.';
+	if (p == s || dots > 1 || (p - s == 1 && dots == 1))
 		return -1;
 	errno = 0;
 	*out = strtod(s, &e);
-	if (errno != 0 || e == s || !isfinite(*out))
+	if (errno != 0 || e != p || !isfinite(*out))
 		return -1;
 	*end = e;
 	return 0;
@@ -51,8 +66,10 @@ parse_duration_ms(const char *s, int64_t *out_ms, char *err, size_t errlen)
 	size_t i;
 
 	if (s == NULL || read_number(s, &v, &unit) < 0) {
-		snprintf(err, errlen, "bad duration '%s': expected a number "
-		    "and a unit such as 500ms, 5s or 2m", s ? s : "");
+		snprintf(err, errlen,
+		    "bad duration '%s': expected a number "
+		    "and a unit such as 500ms, 5s or 2m",
+		    s ? s : "");
 		return -1;
 	}
 	if (*unit == '\0' && v == 0) {
@@ -71,8 +88,8 @@ parse_duration_ms(const char *s, int64_t *out_ms, char *err, size_t errlen)
 		*out_ms = (int64_t)llround(v);
 		return 0;
 	}
-	snprintf(err, errlen, "bad duration '%s': unit must be ms, s, m or h",
-	    s);
+	snprintf(
+	    err, errlen, "bad duration '%s': unit must be ms, s, m or h", s);
 	return -1;
 }
 
@@ -84,14 +101,21 @@ parse_size(const char *s, size_t *out, char *err, size_t errlen)
 	size_t i;
 
 	if (s == NULL || read_number(s, &v, &unit) < 0) {
-		snprintf(err, errlen, "bad size '%s': expected a number of "
-		    "bytes such as 65536, 64k or 1M", s ? s : "");
+		snprintf(err, errlen,
+		    "bad size '%s': expected a number of "
+		    "bytes such as 65536, 64k or 1M",
+		    s ? s : "");
 		return -1;
 	}
 	for (i = 0; i < sizeof size_units / sizeof *size_units; i++) {
 		if (strcasecmp(unit, size_units[i].name) != 0)
 			continue;
 		v *= size_units[i].scale;
+		if (v != floor(v)) {
+			snprintf(err, errlen,
+			    "bad size '%s': not a whole number of bytes", s);
+			return -1;
+		}
 		if (v > (double)(SIZE_MAX / 2)) {
 			snprintf(err, errlen, "bad size '%s': too large", s);
 			return -1;

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "common/xalloc.h"
+#include "mockserver/scenario_runner.h"
 #include "mockserver/server.h"
 #include "mockserver/state.h"
 
@@ -232,14 +233,53 @@ cJSON *
 mock_client_get(struct mock_client *c, int history, char *err, size_t errlen)
 {
 	struct mock_state *st;
+	cJSON *o;
 
+	if (c->server != NULL && history)
+		return mock_state_history_json(mock_server_state(c->server));
 	if (c->server != NULL) {
 		st = mock_server_state(c->server);
-		return history ? mock_state_history_json(st)
-		               : mock_state_json(st);
+		o = mock_state_json(st);
+		cJSON_AddItemToObject(o, "scenario",
+		    mock_scenario_runner_json(
+		        mock_server_scenarios(c->server)));
+		return o;
 	}
 	return remote_call(c, "GET", history ? "/control/history" : "/control",
 	    NULL, NULL, err, errlen);
+}
+
+cJSON *
+mock_client_scenario_play(
+    struct mock_client *c, const cJSON *scenario, char *err, size_t errlen)
+{
+	struct mock_scenario_runner *r;
+	char *body;
+	cJSON *o = NULL;
+
+	body = cJSON_PrintUnformatted(scenario);
+	if (body == NULL)
+		fatal("out of memory printing a scenario");
+	if (c->server == NULL)
+		o = remote_call(
+		    c, "POST", "/control/scenario", body, NULL, err, errlen);
+	else {
+		r = mock_server_scenarios(c->server);
+		if (mock_scenario_runner_post(r, body, err, errlen) == 0)
+			o = mock_scenario_runner_json(r);
+	}
+	cJSON_free(body);
+	return o;
+}
+
+cJSON *
+mock_client_scenario_stop(struct mock_client *c, char *err, size_t errlen)
+{
+	if (c->server != NULL)
+		return mock_scenario_runner_stop(
+		    mock_server_scenarios(c->server), err, errlen);
+	return remote_call(
+	    c, "DELETE", "/control/scenario", NULL, NULL, err, errlen);
 }
 
 /* Append to BUF, which always holds a string. */

@@ -47,6 +47,18 @@ int mock_client_reset(
 cJSON *mock_client_get(
     struct mock_client *c, int history, char *err, size_t errlen);
 
+/*
+ * POST /control/scenario: play SCENARIO (a scenario, or {"name": NAME}
+ * for a built-in of the mock's). Returns where it stands (caller
+ * frees), or NULL with the reason in ERR. Blocks like update.
+ */
+cJSON *mock_client_scenario_play(struct mock_client *c,
+    const cJSON *scenario, char *err, size_t errlen);
+
+/* DELETE /control/scenario: stop it, healthy again. Same returns. */
+cJSON *mock_client_scenario_stop(struct mock_client *c, char *err,
+    size_t errlen);
+
 /* The base URL of the mock this client drives; owned by C. */
 const char *mock_client_url(const struct mock_client *c);
 

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "mockserver/scenario_runner.h"
 
 struct mock_control {
 	struct mock_state *st;
 	char *token; /* NULL: no token needed */
 	bool read_only;
+	struct mock_scenario_runner *scenarios;
 };
 
 struct route {
@@ -55,7 +57,11 @@ static void
 run_get(struct mock_control *c, const struct mock_control_request *req,
     struct mock_control_reply *rep)
 {
-	reply_json(rep, 200, mock_state_json(c->st));
+	cJSON *o = mock_state_json(c->st);
+
+	cJSON_AddItemToObject(
+	    o, "scenario", mock_scenario_runner_json(c->scenarios));
+	reply_json(rep, 200, o);
 }
 
 static void
@@ -113,7 +119,20 @@ static void
 run_scenario(struct mock_control *c, const struct mock_control_request *req,
     struct mock_control_reply *rep)
 {
-	reply_error(rep, 501, "scenarios are not available in this build");
+	char err[512];
+	cJSON *o;
+
+	if (strcmp(req->method, "DELETE") == 0) {
+		o = mock_scenario_runner_stop(c->scenarios, err, sizeof err);
+		if (o == NULL)
+			reply_error(rep, 404, err);
+		else
+			reply_json(rep, 200, o);
+	} else if (mock_scenario_runner_post(
+	               c->scenarios, req->body, err, sizeof err) < 0)
+		reply_error(rep, 400, err);
+	else
+		reply_json(rep, 200, mock_scenario_runner_json(c->scenarios));
 }
 
 static const struct route routes[] = {
@@ -238,6 +257,7 @@ mock_control_create(struct mock_state *st, const char *token, bool read_only)
 	c->st = st;
 	c->token = token != NULL && token[0] != '\0' ? xstrdup(token) : NULL;
 	c->read_only = read_only && c->token == NULL;
+	c->scenarios = mock_scenario_runner_create(st);
 	return c;
 }
 
@@ -246,6 +266,13 @@ mock_control_destroy(struct mock_control *c)
 {
 	if (c == NULL)
 		return;
+	mock_scenario_runner_destroy(c->scenarios);
 	free(c->token);
 	free(c);
+}
+
+struct mock_scenario_runner *
+mock_control_scenarios(struct mock_control *c)
+{
+	return c->scenarios;
 }

@@ -46,6 +46,9 @@ void mock_control_destroy(struct mock_control *c);
 void mock_control_handle(struct mock_control *c,
     const struct mock_control_request *req, struct mock_control_reply *rep);
 
+/* The scenario slot of C's mock; owned by C. */
+struct mock_scenario_runner *mock_control_scenarios(struct mock_control *c);
+
 /* True when PATH is under /control. */
 bool mock_control_owns(const char *path);
 

@@ -129,6 +129,19 @@ new_reply(const char *ctype, const char *body, size_t len)
 	return resp;
 }
 
+/*
+ * Queue RESP, keeping our reference. libmicrohttpd drops the connection
+ * without a word when given a status it cannot send, so a status
+ * outside 100-599 here is a bug upstream, never a client's doing.
+ */
+static enum MHD_Result
+queue_reply(struct MHD_Connection *conn, int status, struct MHD_Response *resp)
+{
+	if (status < 100 || status > 599)
+		fatal("mock reply with status %d", status);
+	return MHD_queue_response(conn, (unsigned)status, resp);
+}
+
 /* Queue RESP (may be NULL: close) and drop our reference to it. */
 static enum MHD_Result
 send_reply(struct MHD_Connection *conn, int status, struct MHD_Response *resp)
@@ -137,7 +150,7 @@ send_reply(struct MHD_Connection *conn, int status, struct MHD_Response *resp)
 
 	if (resp == NULL)
 		return MHD_NO;
-	rc = MHD_queue_response(conn, (unsigned)status, resp);
+	rc = queue_reply(conn, status, resp);
 	MHD_destroy_response(resp);
 	return rc;
 }
@@ -277,6 +290,8 @@ mock_response(
 		    resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	snprintf(change, sizeof change, "%lu", b->change);
 	MHD_add_response_header(resp, "X-Luna-Change", change);
+	snprintf(change, sizeof change, "%lld", (long long)b->change_wall_ms);
+	MHD_add_response_header(resp, "X-Luna-Change-At", change);
 	for (i = 0; i < b->nheaders; i++)
 		MHD_add_response_header(
 		    resp, b->headers[i].name, b->headers[i].value);
@@ -348,9 +363,8 @@ mock_answer(
 	    r->b->mix_len == 0) {
 		resp = mock_prepared(s, conn, r);
 		count(s, r->status);
-		return resp != NULL
-		           ? MHD_queue_response(conn, (unsigned)r->status, resp)
-		           : MHD_NO;
+		return resp != NULL ? queue_reply(conn, r->status, resp)
+		                    : MHD_NO;
 	}
 	if (r->kind == ROUTE_MOCK)
 		resp = mock_response(s, conn, r);
@@ -426,21 +440,18 @@ static enum MHD_Result
 on_delay(struct mock_server *s, struct MHD_Connection *conn, struct request *r,
     const char *arg)
 {
-	char *end, err[160];
+	char err[160];
 	double secs;
 
 	if (r->phase == PHASE_DELAYED)
 		return mock_answer(s, conn, r);
-	secs = strtod(arg, &end);
-	if (end == arg || *end != '\0' || !isfinite(secs) || secs < 0) {
+	if (mock_decimal_parse(arg, DELAY_MAX_S, &secs) < 0) {
 		snprintf(err, sizeof err,
-		    "bad delay '%.40s': expected "
-		    "seconds from 0 to %d",
+		    "bad delay '%.40s': expected seconds from 0 to %d, "
+		    "such as 1.5",
 		    arg, DELAY_MAX_S);
 		return reply_error(conn, 400, err);
 	}
-	if (secs > DELAY_MAX_S)
-		secs = DELAY_MAX_S;
 	r->status = 200;
 	r->body = xmalloc(48);
 	r->body_len = (size_t)snprintf(r->body, 48, "{\"delay\":%g}\n", secs);
@@ -499,15 +510,6 @@ on_page(struct MHD_Connection *conn, const char *method)
 
 /* ---- routing ---- */
 
-static bool
-valid_name(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
-
-	return n > 0 && n <= MOCK_NAME_MAX && s[n] == '\0';
-}
-
 static struct request *
 request_new(const char *url)
 {
@@ -520,7 +522,7 @@ request_new(const char *url)
 		r->kind = ROUTE_HEALTH;
 	else if (strcmp(url, "/mock") == 0 || strcmp(url, "/mock/") == 0)
 		r->kind = ROUTE_MOCK;
-	else if (strncmp(url, "/mock/", 6) == 0 && valid_name(url + 6)) {
+	else if (strncmp(url, "/mock/", 6) == 0 && mock_name_valid(url + 6)) {
 		r->kind = ROUTE_MOCK;
 		strcpy(r->name, url + 6);
 	} else if (strncmp(url, "/status/", 8) == 0)
@@ -767,6 +769,12 @@ struct mock_state *
 mock_server_state(struct mock_server *s)
 {
 	return s->state;
+}
+
+struct mock_scenario_runner *
+mock_server_scenarios(struct mock_server *s)
+{
+	return mock_control_scenarios(s->control);
 }
 
 const char *

@@ -23,6 +23,7 @@ struct mock_server_config {
 
 struct mock_server;
 struct mock_state;
+struct mock_scenario_runner;
 
 /* Start serving. Returns NULL with the reason in ERR. */
 struct mock_server *mock_server_start(
@@ -36,6 +37,9 @@ const char *mock_server_url(const struct mock_server *s);
 
 /* The behaviour S serves, for in-process changes; owned by S. */
 struct mock_state *mock_server_state(struct mock_server *s);
+
+/* The scenario slot of S, for in-process play and stop; owned by S. */
+struct mock_scenario_runner *mock_server_scenarios(struct mock_server *s);
 
 /*
  * Who may change S through /control: "open" (loopback, no token),

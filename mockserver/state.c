@@ -66,8 +66,8 @@ static const char *const known_fields[] = {"status", "mix", "latency_ms",
     "jitter_ms", "fault", "body", "headers", "endpoint"};
 
 /* Headers the server sets itself: a mock that overrode them would lie. */
-static const char *const reserved_headers[] = {
-    "content-length", "transfer-encoding", "connection", "x-luna-change"};
+static const char *const reserved_headers[] = {"content-length",
+    "transfer-encoding", "connection", "x-luna-change", "x-luna-change-at"};
 
 const char *
 mock_fault_name(enum mock_fault f)
@@ -271,16 +271,16 @@ bad_weight(const char *code, const char *text, char *err, size_t errlen)
 	return -1;
 }
 
-/* Add CODE with WEIGHT (written TEXT) to B's mix. */
+/* Add CODE (a WHAT, for errors) with WEIGHT (written TEXT) to B's mix. */
 static int
-mix_add(struct mock_behaviour *b, const char *code, double weight,
-    const char *text, char *err, size_t errlen)
+mix_add(struct mock_behaviour *b, const char *what, const char *code,
+    double weight, const char *text, char *err, size_t errlen)
 {
 	long c;
 
 	if (parse_code(code, &c) < 0) {
 		snprintf(err, errlen,
-		    "bad mix code '%s': expected a status from 100 to 599",
+		    "bad %s '%s': expected a status from 100 to 599", what,
 		    code);
 		return -1;
 	}
@@ -331,10 +331,34 @@ parse_mix(const cJSON *item, struct mock_behaviour *b, char *err, size_t errlen)
 		value_text(w, v, sizeof v);
 		if (!cJSON_IsNumber(w))
 			return bad_weight(w->string, v, err, errlen);
-		if (mix_add(b, w->string, w->valuedouble, v, err, errlen) < 0)
+		if (mix_add(b, "mix code", w->string, w->valuedouble, v, err,
+		        errlen) < 0)
 			return -1;
 	}
 	return mix_check_total(b, err, errlen);
+}
+
+int
+mock_decimal_parse(const char *s, double max, double *out)
+{
+	size_t n = strspn(s, "0123456789."), dots = 0, i;
+
+	for (i = 0; i < n; i++)
+		dots += s[i] == '.';
+	if (n == 0 || s[n] != '\0' || dots > 1 || dots == n)
+		return -1;
+	*out = strtod(s, NULL);
+	return *out <= max ? 0 : -1;
+}
+
+static int
+bad_codes(const char *s, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+	    "bad status codes '%.40s': expected CODE[:WEIGHT],... "
+	    "with codes from 100 to 599",
+	    s);
+	return -1;
 }
 
 int
@@ -346,13 +370,8 @@ mock_mix_parse(
 	double weight;
 
 	b->mix_len = 0;
-	if (strlen(s) >= sizeof buf || s[0] == '\0') {
-		snprintf(err, errlen,
-		    "bad mix '%.40s': expected CODE[:WEIGHT]"
-		    ",...",
-		    s);
-		return -1;
-	}
+	if (strlen(s) >= sizeof buf || s[0] == '\0')
+		return bad_codes(s, err, errlen);
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -365,14 +384,11 @@ mock_mix_parse(
 			if (end == text || *end != '\0')
 				return bad_weight(tok, text, err, errlen);
 		}
-		if (mix_add(b, tok, weight, text, err, errlen) < 0)
+		if (mix_add(b, "status code", tok, weight, text, err, errlen))
 			return -1;
 	}
-	if (b->mix_len == 0) {
-		snprintf(err, errlen,
-		    "bad mix '%.40s': expected CODE[:WEIGHT],...", s);
-		return -1;
-	}
+	if (b->mix_len == 0)
+		return bad_codes(s, err, errlen);
 	return mix_check_total(b, err, errlen);
 }
 
@@ -474,20 +490,25 @@ parse_headers(
 	return 0;
 }
 
+bool
+mock_name_valid(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	return n > 0 && n <= MOCK_NAME_MAX && name[n] == '\0';
+}
+
 static int
 parse_endpoint(const cJSON *item, char *name, char *err, size_t errlen)
 {
 	const char *s;
-	size_t n;
 
 	name[0] = '\0';
 	if (item == NULL || cJSON_IsNull(item))
 		return 0;
 	s = cJSON_GetStringValue(item);
-	n = s != NULL ? strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-	              : 0;
-	if (s == NULL || s[n] != '\0' || n > MOCK_NAME_MAX) {
+	if (s == NULL || !mock_name_valid(s)) {
 		snprintf(err, errlen,
 		    "bad endpoint '%.64s': expected up to %d "
 		    "letters, digits, '.', '_' or '-'",
@@ -726,6 +747,7 @@ apply_locked(struct mock_state *st, struct patch *p, const cJSON *change,
 	b = behaviour_copy(e->b);
 	patch_into(p, b);
 	b->change = ++st->last_change;
+	b->change_wall_ms = clock_wall_ms();
 	mock_behaviour_release(e->b);
 	e->b = b;
 	history_add(st, source, p->name, cJSON_Duplicate(change, true));
@@ -768,6 +790,7 @@ mock_state_reset(struct mock_state *st, const char *source)
 	st->nendpoints = 1;
 	st->endpoints[0].b = behaviour_healthy();
 	st->endpoints[0].b->change = ++st->last_change;
+	st->endpoints[0].b->change_wall_ms = clock_wall_ms();
 	id = (long)st->last_change;
 	history_add(st, source, "", fields);
 	log_change(st->endpoints[0].b, source, "");
@@ -786,6 +809,7 @@ mock_state_create(uint64_t seed)
 	st->nendpoints = 1;
 	st->endpoints[0].b = behaviour_healthy();
 	st->endpoints[0].b->change = st->last_change = 1;
+	st->endpoints[0].b->change_wall_ms = clock_wall_ms();
 	history_add(st, "start", "", cJSON_CreateObject());
 	return st;
 }

@@ -9,6 +9,7 @@
 #define MOCKSERVER_STATE_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,7 @@ struct mock_behaviour {
 	int nheaders;
 	struct mock_header headers[MOCK_HEADERS_MAX];
 	unsigned long change; /* id of the change that made it */
+	int64_t change_wall_ms; /* when that change was made (epoch ms) */
 	atomic_uint refs;
 	/* A reply the server prepared once for this record, and its free. */
 	_Atomic(void *) prepared;
@@ -113,9 +115,18 @@ cJSON *mock_state_json(struct mock_state *st);
 /* {"changes": [...]}: the last changes, oldest first; caller frees. */
 cJSON *mock_state_history_json(struct mock_state *st);
 
+/* True when NAME can name an endpoint: 1 to 64 of [A-Za-z0-9._-]. */
+bool mock_name_valid(const char *name);
+
 /* "none", "reset", ...; and back. mock_fault_parse returns 0 or -1. */
 const char *mock_fault_name(enum mock_fault f);
 int mock_fault_parse(const char *s, enum mock_fault *out);
+
+/*
+ * A number written as plain decimal digits with one '.' at most (no
+ * sign, exponent or hex), from 0 to MAX, into OUT. Returns 0 or -1.
+ */
+int mock_decimal_parse(const char *s, double max, double *out);
 
 /* Parse "503:30,200:70" or "200,503" (equal weights) into B's mix. */
 int mock_mix_parse(

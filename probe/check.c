@@ -217,6 +217,19 @@ body_contains(const char *body, size_t len, const char *needle)
 	return false;
 }
 
+/*
+ * Does BODY of LEN bytes match RE? REG_STARTEND keeps the match to
+ * those bytes; the regex was compiled as "^.*(...)", so it reads them
+ * once, and "." stops at a NUL byte as before.
+ */
+static bool
+body_matches(const void *re, const char *body, size_t len)
+{
+	regmatch_t m = {.rm_so = 0, .rm_eo = (regoff_t)len};
+
+	return regexec(re, body, 1, &m, REG_STARTEND) == 0;
+}
+
 void
 probe_check_response(const struct probe_target *t, const char *body, size_t len,
     struct probe_result *r)
@@ -235,7 +248,7 @@ probe_check_response(const struct probe_target *t, const char *body, size_t len,
 		set(r, PROBE_ERR_BODY, "body does not contain '%s'",
 		    t->body_contains);
 	} else if (t->body_regex_compiled != NULL &&
-	           regexec(t->body_regex_compiled, body, 0, NULL, 0) != 0) {
+	           !body_matches(t->body_regex_compiled, body, len)) {
 		set(r, PROBE_ERR_BODY, "body does not match '%s'",
 		    t->body_regex);
 	} else if (t->max_latency_ms > 0 &&

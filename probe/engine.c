@@ -20,7 +20,8 @@
 /* The first round of a long run is spread over at most this much. */
 #define ENGINE_SPREAD_MS 1000
 
-#define MOCK_CHANGE_HEADER "X-Luna-Change:"
+#define MOCK_CHANGE_HEADER    "X-Luna-Change:"
+#define MOCK_CHANGE_AT_HEADER "X-Luna-Change-At:"
 
 /* One target's handle, schedule and the probe in flight. */
 struct slot {
@@ -139,6 +140,12 @@ on_header(char *data, size_t size, size_t n, void *arg)
 		snprintf(value, sizeof value, "%.*s", (int)(len - name),
 		    data + name);
 		s->r.mock_change = strtoll(value, NULL, 10);
+	}
+	name = strlen(MOCK_CHANGE_AT_HEADER);
+	if (len > name && strncasecmp(data, MOCK_CHANGE_AT_HEADER, name) == 0) {
+		snprintf(value, sizeof value, "%.*s", (int)(len - name),
+		    data + name);
+		s->r.mock_change_wall_ms = strtoll(value, NULL, 10);
 	}
 	return len;
 }
@@ -293,6 +300,7 @@ slot_start(struct probe_engine *e, struct slot *s, int64_t due_ms)
 	s->r.started_mono_ms = clock_mono_ms();
 	s->r.started_wall_ms = clock_wall_ms();
 	s->r.mock_change = -1;
+	s->r.mock_change_wall_ms = -1;
 
 	lag = s->r.started_mono_ms - due_ms;
 	if (lag > atomic_load(&e->max_lag_ms))

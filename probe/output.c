@@ -73,6 +73,12 @@ log_state(const struct probe_target *t, const struct probe_result *r,
 	cJSON_AddStringToObject(o, "state", probe_state_name(r->state));
 	cJSON_AddStringToObject(o, "previous", probe_state_name(previous));
 	cJSON_AddStringToObject(o, "reason", reason);
+	if (r->flip_change >= 0) {
+		cJSON_AddNumberToObject(o, "change", (double)r->flip_change);
+		cJSON_AddNumberToObject(o,
+		    r->state == PROBE_STATE_DOWN ? "detect_ms" : "recover_ms",
+		    (double)r->flip_ms);
+	}
 	log_event(
 	    r->state == PROBE_STATE_DOWN ? LOG_WARN : LOG_INFO, "state", o);
 }

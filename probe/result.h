@@ -54,6 +54,9 @@ struct probe_result {
 	size_t bytes;		/* body bytes received (capped) */
 	enum probe_state state;	/* target state after this result */
 	int64_t mock_change;	/* mock behaviour id seen, -1 when none */
+	int64_t mock_change_wall_ms;	/* when the mock made it, -1 unknown */
+	int64_t flip_change;	/* on a flip: the change it follows, or -1 */
+	int64_t flip_ms;	/* on a flip: ms from that change, or -1 */
 	int consecutive;	/* results in a row with this ok, set by stats */
 };
 

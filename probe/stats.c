@@ -41,6 +41,9 @@ struct target_stats {
 	uint64_t failures;
 	int consecutive_failures;
 	int consecutive_successes;
+	int64_t streak_change; /* mock change of the streak's first result */
+	int64_t streak_change_wall_ms;
+	int64_t last_flip_change, last_detect_ms, last_recover_ms;
 	size_t recent_next; /* where the next result goes */
 	size_t nrecent;
 	struct probe_result recent[PROBE_STATS_RECENT];
@@ -85,6 +88,8 @@ probe_stats_create(size_t ntargets, int fail_threshold, int success_threshold)
 	for (i = 0; i < ntargets; i++) {
 		pthread_mutex_init(&s->t[i].lock, NULL);
 		target_clear(&s->t[i]);
+		s->t[i].streak_change = s->t[i].last_flip_change = -1;
+		s->t[i].last_detect_ms = s->t[i].last_recover_ms = -1;
 	}
 	return s;
 }
@@ -158,6 +163,38 @@ next_state(const struct probe_stats *s, const struct target_stats *ts, bool ok)
 	return ts->state;
 }
 
+/*
+ * Time to detect and to recover: a streak of results with the same ok
+ * starts with the mock change that caused it; when the streak flips the
+ * state, R gets that change and the time from it to R's end.
+ * XXX: a streak of failures without any response (reset, close, hang,
+ * timeout) has no change id, so its flip down has no time to detect.
+ */
+static void
+track_change(
+    struct target_stats *ts, struct probe_result *r, enum probe_state old)
+{
+	if (r->consecutive == 1) {
+		ts->streak_change = r->mock_change;
+		ts->streak_change_wall_ms = r->mock_change_wall_ms;
+	}
+	r->flip_change = r->flip_ms = -1;
+	if (ts->state == old || old == PROBE_STATE_UNKNOWN)
+		return;
+	if (ts->streak_change >= 0 && ts->streak_change_wall_ms > 0) {
+		r->flip_change = ts->streak_change;
+		r->flip_ms = r->started_wall_ms + (int64_t)r->duration_ms -
+		             ts->streak_change_wall_ms;
+		if (r->flip_ms < 0)
+			r->flip_ms = 0;
+	}
+	ts->last_flip_change = r->flip_change;
+	if (ts->state == PROBE_STATE_DOWN)
+		ts->last_detect_ms = r->flip_ms;
+	else
+		ts->last_recover_ms = r->flip_ms;
+}
+
 int
 probe_stats_record(
     struct probe_stats *s, struct probe_result *r, enum probe_state *previous)
@@ -182,6 +219,7 @@ probe_stats_record(
 		ts->state_since_wall_ms =
 		    r->started_wall_ms + (int64_t)r->duration_ms;
 	r->state = ts->state;
+	track_change(ts, r, old);
 	add_to_buckets(ts, r);
 	ts->recent[ts->recent_next] = *r;
 	ts->recent_next = (ts->recent_next + 1) % PROBE_STATS_RECENT;
@@ -282,6 +320,9 @@ probe_stats_snapshot(struct probe_stats *s, size_t t, int64_t now_wall_ms,
 	out->failures = ts->failures;
 	out->consecutive_failures = ts->consecutive_failures;
 	out->consecutive_successes = ts->consecutive_successes;
+	out->last_flip_change = ts->last_flip_change;
+	out->last_detect_ms = ts->last_detect_ms;
+	out->last_recover_ms = ts->last_recover_ms;
 	out->nrecent = ts->nrecent;
 	for (i = 0; i < ts->nrecent; i++)
 		out->recent[i] =

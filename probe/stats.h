@@ -29,6 +29,11 @@ struct probe_snapshot {
 	uint64_t failures;
 	int consecutive_failures;
 	int consecutive_successes;
+	/* The last flips' mock change and time from it (time to detect,
+	 * time to recover), -1 while unknown. */
+	int64_t last_flip_change;
+	int64_t last_detect_ms;
+	int64_t last_recover_ms;
 	double p50_ms, p95_ms, p99_ms;	/* over the last 5 minutes, 0 if none */
 	double error_rate_1m;	/* failures / count over 60 s, 0..1 */
 	uint32_t count_1m;

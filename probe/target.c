@@ -15,6 +15,32 @@
 /* An interval below this is a typo that would hammer the target. */
 #define PROBE_INTERVAL_MIN_MS 100
 
+/*
+ * Write control characters in the message S (of SIZE bytes) as \n, \r
+ * or \xNN, so an error quoting a bad value stays on one line.
+ */
+static void
+escape_controls(char *s, size_t size)
+{
+	char tmp[1024];
+	unsigned char ch;
+	size_t i, n = 0;
+
+	for (i = 0; s[i] != '\0' && n + 5 < sizeof tmp; i++) {
+		ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch != 0x7f)
+			tmp[n++] = s[i];
+		else if (ch == '\n' || ch == '\r')
+			n += (size_t)snprintf(tmp + n, sizeof tmp - n, "\\%c",
+			    ch == '\n' ? 'n' : 'r');
+		else
+			n += (size_t)snprintf(
+			    tmp + n, sizeof tmp - n, "\\x%02x", ch);
+	}
+	tmp[n] = '\0';
+	snprintf(s, size, "%s", tmp);
+}
+
 void
 probe_defaults_init(struct probe_defaults *d)
 {
@@ -136,6 +162,56 @@ probe_expect_format(const struct probe_expect *e, char *buf, size_t len)
 	}
 }
 
+/* RFC 9110's tchar: what a method or a header name is made of. */
+static bool
+is_tchar(char c)
+{
+	return isalnum((unsigned char)c) ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static bool
+is_token(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!is_tchar(s[i]))
+			return false;
+	return len > 0;
+}
+
+int
+probe_method_check(const char *method, char *err, size_t errlen)
+{
+	if (is_token(method, strlen(method)) && strlen(method) <= 32)
+		return 0;
+	snprintf(err, errlen,
+	    "bad method '%s': expected a word such as GET, HEAD or POST",
+	    method);
+	escape_controls(err, errlen);
+	return -1;
+}
+
+int
+probe_header_check(const char *name, size_t name_len, const char *value,
+    char *err, size_t errlen)
+{
+	if (!is_token(name, name_len)) {
+		snprintf(err, errlen,
+		    "bad header name '%.*s': expected a word such as "
+		    "X-Request-Id",
+		    (int)name_len, name);
+		escape_controls(err, errlen);
+		return -1;
+	}
+	if (strpbrk(value, "\r\n") == NULL)
+		return 0;
+	snprintf(err, errlen, "bad header '%.*s': its value holds a line break",
+	    (int)name_len, name);
+	return -1;
+}
+
 long
 probe_targets_find(const struct probe_target_list *list, const char *name)
 {
@@ -191,6 +267,43 @@ targets_truncate(struct probe_target_list *list, size_t count)
 	}
 }
 
+/* Drop a UTF-8 character that a cut at the end of S left unfinished. */
+static void
+utf8_cut(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+	unsigned char lead;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || (lead = (unsigned char)s[i - 1]) < 0xc0)
+		return;
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
+/*
+ * What libcurl lets pass: white space (a list would lose what follows
+ * it) and "http:///path", where it takes the path for the host.
+ */
+static int
+check_url_text(const char *url, char *err, size_t errlen)
+{
+	const char *sep = strstr(url, "://");
+	const char *why = NULL;
+
+	if (url[strcspn(url, " \t\r\n\v\f")] != '\0')
+		why = "white space in it (write a space as %20)";
+	else if (sep != NULL && (sep[3] == '/' || sep[3] == '\0'))
+		why = "no host";
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "bad URL '%s': %s", url, why);
+	escape_controls(err, errlen);
+	return -1;
+}
+
 /*
  * Check that URL is an absolute http or https URL with a host, and
  * write its default target name (host[:port][/path]) into NAME.
@@ -204,6 +317,8 @@ check_url(const char *url, char *name, size_t namelen, char *err, size_t errlen)
 
 	if (u == NULL)
 		fatal("out of memory");
+	if (check_url_text(url, err, errlen) < 0)
+		goto out;
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
@@ -224,6 +339,7 @@ check_url(const char *url, char *name, size_t namelen, char *err, size_t errlen)
 	curl_url_get(u, CURLUPART_PATH, &path, 0);
 	snprintf(name, namelen, "%s%s%s%s", host, port ? ":" : "",
 	    port ? port : "", path && strcmp(path, "/") != 0 ? path : "");
+	utf8_cut(name);
 	rc = 0;
 out:
 	curl_free(scheme);
@@ -279,22 +395,45 @@ probe_targets_add_url(struct probe_target_list *list, const char *name,
 	return target_append(list, name, url, d, err, errlen) ? 0 : -1;
 }
 
+/* Cut the white space around S in place; returns its new start. */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
 int
 probe_targets_add_spec(struct probe_target_list *list, const char *spec,
     const struct probe_defaults *d, char *err, size_t errlen)
 {
-	const char *eq = strchr(spec, '=');
-	char *name;
+	char *copy = xstrdup(spec), *eq = strchr(copy, '='), *name;
 	int rc;
 
 	/* A '=' after "://" belongs to the URL's query, not to a name. */
-	if (eq == NULL || memchr(spec, ':', (size_t)(eq - spec)) != NULL)
-		return probe_targets_add_url(list, NULL, spec, d, err, errlen);
-	name = xmalloc((size_t)(eq - spec) + 1);
-	memcpy(name, spec, (size_t)(eq - spec));
-	name[eq - spec] = '\0';
-	rc = probe_targets_add_url(list, name, eq + 1, d, err, errlen);
-	free(name);
+	if (eq == NULL || memchr(copy, ':', (size_t)(eq - copy)) != NULL) {
+		rc = probe_targets_add_url(
+		    list, NULL, trim(copy), d, err, errlen);
+	} else {
+		*eq = '\0';
+		name = trim(copy);
+		if (*name == '\0') {
+			snprintf(
+			    err, errlen, "bad target '%s': empty name", spec);
+			escape_controls(err, errlen);
+			rc = -1;
+		} else {
+			rc = probe_targets_add_url(
+			    list, name, trim(eq + 1), d, err, errlen);
+		}
+	}
+	free(copy);
 	return rc;
 }
 
@@ -308,9 +447,7 @@ probe_targets_parse_list(struct probe_target_list *list, const char *s,
 
 	for (item = strtok_r(copy, ",", &save); item != NULL && rc == 0;
 	     item = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*item))
-			item++;
-		item[strcspn(item, " \t\r\n")] = '\0';
+		item = trim(item);
 		if (*item == '\0')
 			continue;
 		rc = probe_targets_add_spec(list, item, d, err, errlen);
@@ -339,6 +476,7 @@ field_error(const struct field_ctx *c, const char *field, const char *msg)
 {
 	snprintf(c->err, c->errlen, "%s: targets[%zu].%s: %s", c->origin,
 	    c->index, field, msg);
+	escape_controls(c->err, c->errlen);
 	return -1;
 }
 
@@ -395,6 +533,23 @@ field_duration(const struct field_ctx *c, const cJSON *obj, const char *field,
 	return 0;
 }
 
+/* One member H of "headers" V: an object's name: value, or a line. */
+static int
+header_check(const struct field_ctx *c, const cJSON *v, const cJSON *h)
+{
+	const char *line = h->valuestring, *colon = strchr(line, ':');
+	char why[300];
+	int rc;
+
+	if (cJSON_IsObject(v))
+		rc = probe_header_check(h->string, strlen(h->string),
+		    h->valuestring, why, sizeof why);
+	else
+		rc = probe_header_check(
+		    line, (size_t)(colon - line), colon + 1, why, sizeof why);
+	return rc < 0 ? field_error(c, "headers", why) : 0;
+}
+
 /* "headers": {"Name": "value"} or ["Name: value", ...]. */
 static int
 field_headers(
@@ -423,6 +578,8 @@ field_headers(
 			return field_error(c, "headers",
 			    "expected "
 			    "\"Name: value\"");
+		if (header_check(c, v, h) < 0)
+			return -1;
 		line = xmalloc(strlen(h->valuestring) +
 		               (h->string ? strlen(h->string) : 0) + 3);
 		if (cJSON_IsObject(v))
@@ -530,19 +687,149 @@ field_max_body(
 	return 0;
 }
 
+/*
+ * What a body_regex may cost. glibc's matcher is linear without
+ * back-references and exponential with them; counted repetition
+ * ("a{1,255}") is expanded into copies at compile time, so nested
+ * counts multiply. POSIX promises counts up to 255 only.
+ */
+#define REGEX_COUNT_MAX 255
+#define REGEX_SIZE_MAX  10000
+#define REGEX_DEPTH_MAX 64
+
+/* Skip the bracket expression opening at P; returns its last char. */
+static const char *
+regex_skip_bracket(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0' && *p != ']'; p++)
+		if (*p == '[' && p[1] != '\0' && strchr(":.=", p[1]) != NULL)
+			p = strchr(p + 2, ']') ? strchr(p + 2, ']') : p + 1;
+	return *p == '\0' ? p - 1 : p;
+}
+
+/* The count of "{m}", "{m,}" or "{m,n}" at P (the larger bound), or -1. */
+static long
+regex_count(const char *p, const char **end)
+{
+	char *e;
+	long m, n;
+
+	if (*p != '{' || !isdigit((unsigned char)p[1]))
+		return -1;
+	m = strtol(p + 1, &e, 10);
+	n = m;
+	if (*e == ',' && isdigit((unsigned char)e[1]))
+		n = strtol(e + 1, &e, 10);
+	else if (*e == ',')
+		e++;
+	if (*e != '}')
+		return -1;
+	*end = e;
+	return n > m ? n : m;
+}
+
+/*
+ * Refuse what would make matching or compiling unbounded: a
+ * back-reference, a count over 255, or counts that expand the pattern
+ * beyond REGEX_SIZE_MAX. Returns 0, or -1 with the reason in WHY.
+ */
+static int
+regex_check_cost(const char *re, char *why, size_t len)
+{
+	size_t size[REGEX_DEPTH_MAX + 1] = {0}, last = 0, depth = 0;
+	const char *p, *end;
+	long count;
+
+	for (p = re; *p != '\0'; p++) {
+		if ((count = regex_count(p, &end)) >= 0) {
+			if (count > REGEX_COUNT_MAX) {
+				snprintf(why, len, "count %ld over %d", count,
+				    REGEX_COUNT_MAX);
+				return -1;
+			}
+			size[depth] +=
+			    last * (size_t)(count > 0 ? count - 1 : 0);
+			last *= (size_t)count;
+			p = end;
+		} else if (*p == '(') {
+			if (++depth > REGEX_DEPTH_MAX) {
+				snprintf(why, len, "groups nested over %d deep",
+				    REGEX_DEPTH_MAX);
+				return -1;
+			}
+			size[depth] = 0;
+			continue;
+		} else if (*p == ')' && depth > 0) {
+			last = size[depth--] + 1;
+			size[depth] += last;
+		} else if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
+			snprintf(why, len,
+			    "back-reference '\\%c' not supported: it can "
+			    "take exponential time",
+			    p[1]);
+			return -1;
+		} else if (*p == '\\' || *p == '[' || !strchr("*+?|", *p)) {
+			p = *p == '[' ? regex_skip_bracket(p)
+			              : p + (*p == '\\' && p[1] != '\0');
+			last = 1;
+			size[depth] += last;
+		}
+		if (size[depth] > REGEX_SIZE_MAX) {
+			snprintf(why, len,
+			    "counted repetition expands it over %d steps",
+			    REGEX_SIZE_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Compile RE for a search anywhere in the body. glibc tries each start
+ * position in turn, which is quadratic on a long body; "^.*(RE)" is one
+ * pass. RE compiles alone first, so its own errors are reported and
+ * its parentheses are known to balance.
+ */
+static int
+regex_compile(regex_t *out, const char *re, char *why, size_t len)
+{
+	char *wrapped;
+	int rc;
+
+	if ((rc = regcomp(out, re, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, out, why, len);
+		return -1;
+	}
+	regfree(out);
+	wrapped = xmalloc(strlen(re) + 6);
+	sprintf(wrapped, "^.*(%s)", re);
+	rc = regcomp(out, wrapped, REG_EXTENDED | REG_NOSUB);
+	free(wrapped);
+	if (rc != 0) {
+		regerror(rc, out, why, len);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 field_regex(const struct field_ctx *c, struct probe_target *t)
 {
 	char why[160], msg[240];
-	int rc;
 
 	if (t->body_regex == NULL)
 		return 0;
+	if (*t->body_regex == '\0')
+		return field_error(c, "body_regex", "empty regex");
 	t->body_regex_compiled = xmalloc(sizeof(regex_t));
-	rc = regcomp(
-	    t->body_regex_compiled, t->body_regex, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		regerror(rc, t->body_regex_compiled, why, sizeof why);
+	if (regex_check_cost(t->body_regex, why, sizeof why) < 0 ||
+	    regex_compile(
+	        t->body_regex_compiled, t->body_regex, why, sizeof why) < 0) {
 		free(t->body_regex_compiled);
 		t->body_regex_compiled = NULL;
 		snprintf(
@@ -573,10 +860,27 @@ check_known_fields(const struct field_ctx *c, const cJSON *obj)
 	return 0;
 }
 
+/* Checks that could never pass, or never check anything. */
+static int
+target_checks(const struct field_ctx *c, const struct probe_target *t)
+{
+	bool body_check = t->body_contains != NULL || t->body_regex != NULL;
+
+	if (t->body_contains != NULL && *t->body_contains == '\0')
+		return field_error(c, "body_contains", "empty text");
+	if (body_check && strcmp(t->method, "HEAD") == 0)
+		return field_error(c,
+		    t->body_contains != NULL ? "body_contains" : "body_regex",
+		    "a HEAD request gets no body to check");
+	return 0;
+}
+
 static int
 target_fields(
     const struct field_ctx *c, const cJSON *obj, struct probe_target *t)
 {
+	char why[300];
+
 	if (check_known_fields(c, obj) < 0 ||
 	    field_string(c, obj, "method", &t->method) < 0 ||
 	    field_headers(c, obj, t) < 0 ||
@@ -593,9 +897,9 @@ target_fields(
 	    field_bool(c, obj, "keepalive", &t->keepalive) < 0 ||
 	    field_ip(c, obj, t) < 0 || field_max_body(c, obj, t) < 0)
 		return -1;
-	if (*t->method == '\0')
-		return field_error(c, "method", "empty method");
-	return 0;
+	if (probe_method_check(t->method, why, sizeof why) < 0)
+		return field_error(c, "method", why);
+	return target_checks(c, t);
 }
 
 static int
@@ -618,10 +922,13 @@ parse_one(struct probe_target_list *list, const cJSON *obj,
 		return field_error(c, "url", "missing, or not a string");
 	if (name != NULL && !cJSON_IsString(name))
 		return field_error(c, "name", "expected a string");
+	if (name != NULL && *name->valuestring == '\0')
+		return field_error(c, "name", "empty name");
 	t = target_append(list, name ? name->valuestring : NULL,
 	    url->valuestring, d, why, sizeof why);
 	if (t == NULL)
-		return field_error(c, name ? "name" : "url", why);
+		return field_error(
+		    c, strncmp(why, "duplicate", 9) == 0 ? "name" : "url", why);
 	return target_fields(c, obj, t);
 }
 

@@ -113,6 +113,19 @@ int probe_targets_parse_json(struct probe_target_list *list,
     const cJSON *array, const char *origin, const struct probe_defaults *d,
     char *err, size_t errlen);
 
+/*
+ * Check that METHOD is an HTTP token of at most 32 characters ("GET",
+ * "M-SEARCH"). Returns 0, or -1 with the reason in ERR.
+ */
+int probe_method_check(const char *method, char *err, size_t errlen);
+
+/*
+ * Check a request header: NAME (NAME_LEN bytes) an HTTP token, VALUE
+ * without CR or LF. Returns 0, or -1 with the reason in ERR.
+ */
+int probe_header_check(const char *name, size_t name_len, const char *value,
+    char *err, size_t errlen);
+
 /* The index of the target named NAME in LIST, or -1. */
 long probe_targets_find(const struct probe_target_list *list,
     const char *name);

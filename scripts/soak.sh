@@ -210,6 +210,9 @@ check "$r" "mock still running"
 if [ -n "$dash_pid" ]; then
 	kill -0 "$dash_pid" 2>/dev/null && r=ok || r=no
 	check "$r" "dashboard still running"
+	tmux -S "$sock" capture-pane -p >"$tmp/screen.txt" 2>/dev/null || true
+	grep -q "mock/steady" "$tmp/screen.txt" && r=ok || r=no
+	check "$r" "dashboard still shows the steady target"
 fi
 flat() {
 	local base=${2:-0} last=${*: -1}

@@ -11,11 +11,18 @@
 #include "common/clock.h"
 #include "common/xalloc.h"
 #include "mockserver/client.h"
+#include "mockserver/scenario_player.h"
 #include "tui/keymap.h"
 
 #define QUEUE_MAX 8
 
+enum request_kind {
+	REQUEST_CHANGE,   /* PUT /control, or a reset when change is NULL */
+	REQUEST_SCENARIO, /* play change, or stop when it is NULL */
+};
+
 struct request {
+	enum request_kind kind;
 	cJSON *change;    /* NULL: reset */
 	unsigned long id; /* of its entry in the changes pane */
 };
@@ -89,12 +96,32 @@ finish_request(
 	ctl->view.generation++;
 }
 
+/* The scenario line of STATE; true when a scenario plays. Locked. */
+static bool
+take_scenario(struct tui_control *ctl, const cJSON *state)
+{
+	const cJSON *sc = cJSON_GetObjectItem(state, "scenario");
+	bool playing = cJSON_IsTrue(cJSON_GetObjectItem(sc, "playing"));
+	char line[sizeof ctl->view.scenario] = "";
+
+	if (playing)
+		mock_scenario_player_describe(sc, line, sizeof line);
+	if (strcmp(line, ctl->view.scenario) != 0) {
+		snprintf(
+		    ctl->view.scenario, sizeof ctl->view.scenario, "%s", line);
+		ctl->view.generation++;
+	}
+	return playing;
+}
+
 /* Take in the state read from the mock (NULL: ERR says why). Locked. */
 static void
 take_state(
     struct tui_control *ctl, const cJSON *state, const char *err, bool ours)
 {
 	char summary[sizeof ctl->view.summary];
+	bool was_playing = ctl->view.scenario[0] != '\0';
+	bool playing = state != NULL && take_scenario(ctl, state);
 
 	if (state != NULL)
 		tui_frame_mock_summary(state, summary, sizeof summary);
@@ -107,7 +134,8 @@ take_state(
 
 	/* A change nobody here asked for came from elsewhere. */
 	if (ctl->polled && !ours && state != NULL)
-		push_change(ctl, "other", summary);
+		push_change(ctl, playing || was_playing ? "scenario" : "other",
+		    summary);
 	if (state == NULL)
 		push_change(ctl, "poll", err)->failed = true;
 	snprintf(ctl->view.summary, sizeof ctl->view.summary, "%s", summary);
@@ -116,9 +144,25 @@ take_state(
 }
 
 static int
+play(struct tui_control *ctl, const struct request *r, char *err, size_t errlen)
+{
+	cJSON *status;
+
+	if (r->change == NULL)
+		status = mock_client_scenario_stop(ctl->client, err, errlen);
+	else
+		status = mock_client_scenario_play(
+		    ctl->client, r->change, err, errlen);
+	cJSON_Delete(status);
+	return status != NULL ? 0 : -1;
+}
+
+static int
 apply(
     struct tui_control *ctl, const struct request *r, char *err, size_t errlen)
 {
+	if (r->kind == REQUEST_SCENARIO)
+		return play(ctl, r, err, errlen);
 	if (r->change == NULL)
 		return mock_client_reset(ctl->client, "key", err, errlen);
 	return mock_client_update(ctl->client, r->change, "key", err, errlen);
@@ -138,6 +182,14 @@ wait_for_work(struct tui_control *ctl, int64_t deadline_ms)
 	return ctl->qlen > 0;
 }
 
+/* Poll often while a scenario plays, so its progress line keeps up. */
+static int64_t
+poll_ms(const struct tui_control *ctl)
+{
+	return ctl->view.scenario[0] != '\0' ? TUI_CONTROL_SCENARIO_POLL_MS
+	                                     : TUI_CONTROL_POLL_MS;
+}
+
 static void *
 worker(void *arg)
 {
@@ -152,7 +204,7 @@ worker(void *arg)
 	while (!ctl->stopping) {
 		ours = false;
 		if (ctl->polled &&
-		    wait_for_work(ctl, clock_mono_ms() + TUI_CONTROL_POLL_MS)) {
+		    wait_for_work(ctl, clock_mono_ms() + poll_ms(ctl))) {
 			r = ctl->queue[ctl->qhead];
 			ctl->qhead = (ctl->qhead + 1) % QUEUE_MAX;
 			ctl->qlen--;
@@ -228,8 +280,10 @@ tui_control_stop(struct tui_control *ctl)
 	free(ctl);
 }
 
-int
-tui_control_send(struct tui_control *ctl, cJSON *change, const char *desc)
+/* Queue a request of KIND for CHANGE; as tui_control_send. */
+static int
+enqueue(struct tui_control *ctl, enum request_kind kind, cJSON *change,
+    const char *desc)
 {
 	struct request *r;
 
@@ -240,6 +294,7 @@ tui_control_send(struct tui_control *ctl, cJSON *change, const char *desc)
 		return -1;
 	}
 	r = &ctl->queue[(ctl->qhead + ctl->qlen++) % QUEUE_MAX];
+	r->kind = kind;
 	r->change = change;
 	push_change(ctl, "key", desc)->pending = true;
 	ctl->view.busy++;
@@ -247,6 +302,18 @@ tui_control_send(struct tui_control *ctl, cJSON *change, const char *desc)
 	pthread_cond_signal(&ctl->wake);
 	pthread_mutex_unlock(&ctl->lock);
 	return 0;
+}
+
+int
+tui_control_send(struct tui_control *ctl, cJSON *change, const char *desc)
+{
+	return enqueue(ctl, REQUEST_CHANGE, change, desc);
+}
+
+int
+tui_control_scenario(struct tui_control *ctl, cJSON *scenario, const char *desc)
+{
+	return enqueue(ctl, REQUEST_SCENARIO, scenario, desc);
 }
 
 unsigned long

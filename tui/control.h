@@ -13,8 +13,9 @@
 
 #include "tui/frame.h"
 
-#define TUI_CONTROL_CHANGES 16   /* changes kept for the pane */
-#define TUI_CONTROL_POLL_MS 2000 /* how often the state is read */
+#define TUI_CONTROL_CHANGES          16   /* changes kept for the pane */
+#define TUI_CONTROL_POLL_MS          2000 /* how often the state is read */
+#define TUI_CONTROL_SCENARIO_POLL_MS 500  /* the same while a scenario plays */
 /* A remote mock that takes longer than this to answer is unreachable. */
 #define TUI_CONTROL_TIMEOUT_MS 2500
 
@@ -30,6 +31,7 @@ struct tui_control_view {
 	unsigned busy;            /* changes sent whose outcome is not read */
 	size_t nchanges;
 	struct tui_frame_change changes[TUI_CONTROL_CHANGES]; /* newest first */
+	char scenario[160]; /* where a scenario stands, "" when none plays */
 };
 
 /* Start the worker for client C (which outlives it); never NULL. */
@@ -50,6 +52,13 @@ void tui_control_stop(struct tui_control *ctl);
  * CHANGE. Returns 0, or -1 when too many changes wait already. Any thread.
  */
 int tui_control_send(struct tui_control *ctl, cJSON *change, const char *desc);
+
+/*
+ * Queue playing SCENARIO (a scenario's JSON; NULL stops the one
+ * playing), described by DESC; as tui_control_send otherwise.
+ */
+int tui_control_scenario(
+    struct tui_control *ctl, cJSON *scenario, const char *desc);
 
 /* The generation of the view: cheap, to see whether to redraw. */
 unsigned long tui_control_generation(struct tui_control *ctl);

@@ -19,11 +19,14 @@
 #include "common/clock.h"
 #include "common/xalloc.h"
 #include "mockserver/client.h"
+#include "mockserver/scenario.h"
+#include "mockserver/state.h"
 #include "tui/control.h"
 #include "tui/detail.h"
 #include "tui/frame.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"
+#include "tui/scenarios.h"
 #include "tui/table.h"
 #include "tui/terminal.h"
 
@@ -53,6 +56,8 @@ struct tui_dashboard {
 	bool closed; /* the terminal hung up */
 	size_t selected, first;
 	struct tui_mock_steps steps;
+	cJSON *scenarios; /* the picker's list while it is open, else NULL */
+	size_t pick;
 	char message[160];
 	int64_t message_until_ms; /* monotonic */
 	int64_t started_ms;       /* monotonic */
@@ -129,6 +134,7 @@ tui_dashboard_destroy(struct tui_dashboard *d)
 {
 	if (d == NULL)
 		return;
+	cJSON_Delete(d->scenarios);
 	free(d->snaps);
 	free(d);
 }
@@ -434,6 +440,27 @@ draw_footer(struct tui_dashboard *d, const struct tui_layout *l)
 	mvaddnstr(l->footer_y, 0, line, l->cols);
 }
 
+/* A blank box with a border and TITLE, at Y, X, H high and W wide. */
+static void
+draw_box(int y, int x, int h, int w, const char *title)
+{
+	int i;
+
+	for (i = 0; i < h; i++)
+		mvhline(y + i, x, ' ', w);
+	mvhline(y, x, ACS_HLINE, w);
+	mvhline(y + h - 1, x, ACS_HLINE, w);
+	mvvline(y, x, ACS_VLINE, h);
+	mvvline(y, x + w - 1, ACS_VLINE, h);
+	mvaddch(y, x, ACS_ULCORNER);
+	mvaddch(y, x + w - 1, ACS_URCORNER);
+	mvaddch(y + h - 1, x, ACS_LLCORNER);
+	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	attron(A_BOLD);
+	mvaddnstr(y, x + 2, title, w - 4);
+	attroff(A_BOLD);
+}
+
 static void
 draw_help(const struct tui_layout *l)
 {
@@ -451,23 +478,51 @@ draw_help(const struct tui_layout *l)
 		h = l->rows;
 	x = (l->cols - w) / 2;
 	y = (l->rows - h) / 2;
-
-	/* A blank box, its border, then the lines that fit in it. */
-	for (i = 0; i < h; i++)
-		mvhline(y + i, x, ' ', w);
-	mvhline(y, x, ACS_HLINE, w);
-	mvhline(y + h - 1, x, ACS_HLINE, w);
-	mvvline(y, x, ACS_VLINE, h);
-	mvvline(y, x + w - 1, ACS_VLINE, h);
-	mvaddch(y, x, ACS_ULCORNER);
-	mvaddch(y, x + w - 1, ACS_URCORNER);
-	mvaddch(y + h - 1, x, ACS_LLCORNER);
-	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
-	attron(A_BOLD);
-	mvaddnstr(y, x + 2, " keys (? or Esc closes) ", w - 4);
-	attroff(A_BOLD);
+	draw_box(y, x, h, w, " keys (? or Esc closes) ");
 	for (i = 0; i < n && i < h - 2; i++)
 		mvaddnstr(y + 1 + i, x + 2, lines[i], w - 4);
+}
+
+/* The scenario's progress on the line between table and panes. */
+static void
+draw_scenario(const struct tui_layout *l, const struct tui_control_view *v)
+{
+	char line[TUI_FRAME_LINE_MAX];
+	int y = l->table_y + 1 + l->table_rows;
+
+	if (v->scenario[0] == '\0' || y >= l->footer_y ||
+	    (l->pane_h > 0 && y >= l->pane_y))
+		return;
+	tui_scenarios_progress(v->scenario, l->cols, line, sizeof line);
+	attron(A_BOLD);
+	mvaddnstr(y, 0, line, l->cols);
+	attroff(A_BOLD);
+}
+
+/* The scenario picker over the screen. */
+static void
+draw_picker(struct tui_dashboard *d, const struct tui_layout *l)
+{
+	char lines[PANE_LINES][TUI_FRAME_LINE_MAX];
+	int w = l->cols < 100 ? l->cols : 100, h, n, sel, i;
+
+	h = cJSON_GetArraySize(d->scenarios) + 2;
+	if (h < 3)
+		h = 3;
+	if (h > l->rows)
+		h = l->rows;
+	if (h - 2 > PANE_LINES)
+		h = PANE_LINES + 2;
+	n = tui_scenarios_lines(
+	    d->scenarios, d->pick, w - 4, lines, h - 2, &sel);
+	draw_box((l->rows - h) / 2, (l->cols - w) / 2, h, w,
+	    " scenarios (Enter plays, Esc closes) ");
+	for (i = 0; i < n; i++)
+		mvaddnstr((l->rows - h) / 2 + 1 + i, (l->cols - w) / 2 + 2,
+		    lines[i], w - 4);
+	if (sel >= 0)
+		mvchgat((l->rows - h) / 2 + 1 + sel, (l->cols - w) / 2 + 1,
+		    w - 2, A_REVERSE, 0, NULL);
 }
 
 static void
@@ -494,6 +549,7 @@ draw(struct tui_dashboard *d)
 	take_snapshots(d, now, &up, &down);
 	draw_header(d, &l, &v, now, up, down);
 	draw_table(d, &l, now);
+	draw_scenario(&l, &v);
 	if (l.pane_h > 0) {
 		draw_detail(d, &l, now);
 		if (d->control != NULL)
@@ -502,6 +558,8 @@ draw(struct tui_dashboard *d)
 	draw_footer(d, &l);
 	if (d->help)
 		draw_help(&l);
+	else if (d->scenarios != NULL)
+		draw_picker(d, &l);
 }
 
 static void
@@ -562,10 +620,81 @@ engine_key(struct tui_dashboard *d, enum tui_action a)
 	}
 }
 
+/* Play the scenario picked, sending the whole of it to the mock. */
+static void
+play_picked(struct tui_dashboard *d)
+{
+	const cJSON *e = cJSON_GetArrayItem(d->scenarios, (int)d->pick);
+	const char *path = cJSON_GetStringValue(cJSON_GetObjectItem(e, "path"));
+	struct mock_scenario *sc;
+	char err[512], desc[96];
+
+	if (path == NULL)
+		return;
+	sc = mock_scenario_load(path, mock_state_validate, err, sizeof err);
+	if (sc == NULL) {
+		say(d, "%s", err);
+		return;
+	}
+	snprintf(desc, sizeof desc, "play scenario %s", mock_scenario_name(sc));
+	if (tui_control_scenario(d->control, mock_scenario_to_json(sc), desc))
+		say(d, "mock busy: '%s' dropped, try again", desc);
+	mock_scenario_destroy(sc);
+}
+
+static void
+close_picker(struct tui_dashboard *d)
+{
+	cJSON_Delete(d->scenarios);
+	d->scenarios = NULL;
+}
+
+/* Keys while the picker is open: move, Enter plays, Esc or d closes. */
+static void
+picker_key(struct tui_dashboard *d, int ch)
+{
+	size_t n = (size_t)cJSON_GetArraySize(d->scenarios);
+	enum tui_action a = tui_keymap_action(ch);
+
+	if (a == TUI_ACT_UP && d->pick > 0) {
+		d->pick--;
+	} else if (a == TUI_ACT_DOWN && d->pick + 1 < n) {
+		d->pick++;
+	} else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+		play_picked(d);
+		close_picker(d);
+	} else if (ch == KEY_ESC || a == TUI_ACT_SCENARIOS ||
+	           a == TUI_ACT_QUIT) {
+		close_picker(d);
+	}
+}
+
+static void
+scenario_key(struct tui_dashboard *d, enum tui_action a)
+{
+	if (d->control == NULL) {
+		say(d, "no mock to drive: set LUNA_MOCK_URL or run the "
+		       "bundled one");
+	} else if (a == TUI_ACT_SCENARIOS) {
+		d->scenarios = mock_scenario_list();
+		d->pick = 0;
+	} else if (tui_control_scenario(d->control, NULL, "stop scenario"))
+		say(d, "mock busy: 'stop scenario' dropped, try again");
+}
+
 static void
 handle_key(struct tui_dashboard *d, int ch)
 {
 	enum tui_action a = tui_keymap_action(ch);
+
+	if (d->scenarios != NULL) {
+		picker_key(d, ch);
+		return;
+	}
+	if (a == TUI_ACT_SCENARIOS || a == TUI_ACT_SCENARIO_STOP) {
+		scenario_key(d, a);
+		return;
+	}
 
 	if (ch == KEY_ESC)
 		d->help = false;

@@ -31,6 +31,22 @@ state_line(const struct probe_snapshot *s, int64_t now, char *buf, size_t len)
 	    (unsigned long long)s->failures);
 }
 
+/* Time to detect and to recover at the last flips, from the mock change. */
+static void
+flip_line(const struct probe_snapshot *s, char *buf, size_t len)
+{
+	char detect[16] = "-", recover[16] = "-";
+
+	if (s->last_detect_ms >= 0)
+		tui_format_ms((double)s->last_detect_ms, detect, sizeof detect);
+	if (s->last_recover_ms >= 0)
+		tui_format_ms(
+		    (double)s->last_recover_ms, recover, sizeof recover);
+	snprintf(buf, len,
+	    "time to detect %s, to recover %s (last flip: mock change %lld)",
+	    detect, recover, (long long)s->last_flip_change);
+}
+
 static void
 phases_line(const struct probe_result *r, char *buf, size_t len)
 {
@@ -87,6 +103,8 @@ tui_detail_lines(const struct probe_target *t, const struct probe_snapshot *s,
 	    t->method, t->url, every);
 	if (n < max)
 		state_line(s, now_wall_ms, lines[n++], TUI_FRAME_LINE_MAX);
+	if (n < max && s->last_flip_change > 0)
+		flip_line(s, lines[n++], TUI_FRAME_LINE_MAX);
 	if (n < max && s->nrecent > 0)
 		phases_line(&s->recent[0], lines[n++], TUI_FRAME_LINE_MAX);
 	for (i = 0; i < s->nrecent && n < max; i++)

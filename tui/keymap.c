@@ -22,6 +22,8 @@ static const struct tui_key keys[] = {
     {'T', "T", TUI_ACT_FAULT_TRUNCATE, "fault: cut the body short"},
     {'G', "G", TUI_ACT_FAULT_GARBAGE, "fault: answer garbage"},
     {'r', "r", TUI_ACT_MOCK_RESET, "reset the mock to its start"},
+    {'d', "d", TUI_ACT_SCENARIOS, "scenarios: pick one, Enter plays it"},
+    {'D', "D", TUI_ACT_SCENARIO_STOP, "stop the scenario, mock healthy"},
     {KEY_UP, "Up", TUI_ACT_UP, "select the target above"},
     {'k', "k", TUI_ACT_UP, "select the target above"},
     {KEY_DOWN, "Down", TUI_ACT_DOWN, "select the target below"},

@@ -4,18 +4,19 @@
 # a fresh connection per probe, in one run.
 #   scripts/bench/probe-vs-blackbox.sh [SECONDS] [RATES]
 # SECONDS per step [10]; RATES, probes/s luna is asked for, as targets
-# at a 1 s interval ["1000 2500 5000 10000 20000"]. A step is on
-# schedule when no slot was skipped and the schedule lag p99 is at
-# most 10 ms. The exporter has no schedule of its own (Prometheus
-# drives it), so it is driven flat out by wrk through /probe, as a
-# busy Prometheus would, and its rate is what it sustains. CPU is
-# user+sys of the prober's process only. Prints figures, then ratios.
+# at a 1 s interval ["1000 2500 4000 5000 7500 10000"]. A step is on
+# schedule when no probe failed, no slot was skipped and the lag p99
+# is at most 25 ms (2.5% of the interval). The exporter has no
+# schedule of its own (Prometheus drives it), so wrk drives it flat
+# out through /probe, as a busy Prometheus would, and its rate is what
+# it sustains. CPU is user+sys of the prober's process only. Prints
+# figures, then ratios.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 secs=${1:-10}
 [ "$secs" -ge 4 ] || { echo "bench: at least 4 s per step" >&2; exit 2; }
-rates=${2:-"1000 2500 5000 10000 20000"}
+rates=${2:-"1000 2500 4000 5000 7500 10000"}
 scripts/setup bench
 scripts/build >/dev/null
 luna=$PWD/build/app/luna
@@ -183,7 +184,7 @@ curl -fsS "$probe_url" | grep -q '^probe_success 1' ||
 
 # Summary: the best step of luna that stayed on schedule.
 jq -rs --argjson bb "$best_rate" --argjson bbcpu "$best_cpu" '
-	(map(select(.skipped == 0 and .lag_p99 <= 10 and .failures == 0))
+	(map(select(.skipped == 0 and .lag_p99 <= 25 and .failures == 0))
 	 | max_by(.per_s)) as $best |
 	if $best == null then
 		"luna on schedule:  no step stayed on schedule"

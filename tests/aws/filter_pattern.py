@@ -15,6 +15,7 @@ passing unchecked.
 
   filter_pattern.py check TEMPLATE LOG   each metric filter of TEMPLATE
                                          against the JSON lines of LOG
+  filter_pattern.py selftest             the evaluator's own cases
 """
 
 import json
@@ -256,7 +257,53 @@ def check_one(name, t, matches, events):
     return out
 
 
+# The evaluator's own cases, from the documented semantics.
+SELF_CASES = [
+    ('{ $.event = "probe" }', {"event": "probe"}, True),
+    ('{ $.event = "probe" }', {"event": "probes"}, False),
+    ('{ $.event = "pro*" }', {"event": "probes"}, True),
+    ('{ $.event != "probe" }', {"event": "state"}, True),
+    ('{ $.event != "probe" }', {}, False),
+    ('{ $.ok IS FALSE }', {"ok": False}, True),
+    ('{ $.ok IS FALSE }', {"ok": 0}, False),
+    ('{ $.ok IS FALSE }', {"ok": None}, False),
+    ('{ $.ok IS FALSE }', {}, False),
+    ('{ $.ok IS TRUE }', {"ok": True}, True),
+    ('{ $.error IS NULL }', {"error": None}, True),
+    ('{ $.error IS NULL }', {}, False),
+    ('{ $.error NOT EXISTS }', {}, True),
+    ('{ $.error NOT EXISTS }', {"error": None}, False),
+    ('{ $.duration_ms >= 0 }', {"duration_ms": 0}, True),
+    ('{ $.duration_ms >= 0 }', {"duration_ms": "0"}, False),
+    ('{ $.duration_ms > 5 }', {"duration_ms": 5.5}, True),
+    ('{ $.status = 503 }', {"status": 503}, True),
+    ('{ $.status = "503" }', {"status": 503}, False),
+    ('{ $.a.b = "x" }', {"a": {"b": "x"}}, True),
+    ('{ $.a = 1 || $.b = 2 && $.c = 3 }', {"a": 1}, True),
+    ('{ ($.a = 1 || $.b = 2) && $.c = 3 }', {"a": 1}, False),
+]
+
+
+def selftest():
+    bad = 0
+    for pattern, event, want in SELF_CASES:
+        if compile_pattern(pattern)(event) != want:
+            print("wrong: %s on %s" % (pattern, json.dumps(event)))
+            bad += 1
+    for pattern in ("[a, b]", "{ $.a }", "{ $.a = }", "{ $.a = 1"):
+        try:
+            compile_pattern(pattern)
+            print("accepted: %s" % pattern)
+            bad += 1
+        except PatternError:
+            pass
+    print("%d cases, %d wrong" % (len(SELF_CASES) + 4, bad))
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 2 and sys.argv[1] == "selftest":
+        sys.exit(selftest())
     if len(sys.argv) == 4 and sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     print(__doc__, file=sys.stderr)

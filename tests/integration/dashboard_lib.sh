@@ -36,17 +36,24 @@ fail() {
 	exit 1
 }
 
-# Start luna in a 120x40 pane with the environment in LUNA_ENV (an array
-# of NAME=VALUE, which win over the defaults here); when it ends, the pane
-# records its exit status and the terminal modes.
+# Start luna [ARGS] in a 120x40 pane with the environment in LUNA_ENV (an
+# array of NAME=VALUE, which win over the defaults here); when it ends, the
+# pane records its exit status and the terminal modes.
 start_dashboard() {
-	local cmd
+	local cmd _
 	tm kill-server 2>/dev/null || true
 	rm -f "$tmp/rc" "$tmp/stty" "$tmp/log"
 	cmd="env LUNA_MOCK_LISTEN=127.0.0.1:0 LUNA_INTERVAL=200ms"
 	cmd+=" LUNA_FAIL_THRESHOLD=2 LUNA_SUCCESS_THRESHOLD=2 ${LUNA_ENV[*]}"
-	cmd+=" '$LUNA' --log-file '$tmp/log';"
+	cmd+=" '$LUNA' $* --log-file '$tmp/log';"
 	cmd+=" echo \$? > '$tmp/rc'; stty -a > '$tmp/stty'; sleep 120"
+
+	# A server just killed may still be on its way out ("server exited
+	# unexpectedly"): try again for a moment.
+	for _ in $(seq 20); do
+		tm new-session -d -x 120 -y 40 "$cmd" 2>/dev/null && return 0
+		sleep 0.1
+	done
 	tm new-session -d -x 120 -y 40 "$cmd"
 }
 

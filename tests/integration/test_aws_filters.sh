@@ -11,6 +11,9 @@
 $PY -c 'import yaml' 2>/dev/null ||
 	{ echo "SKIP: python3-yaml is not installed"; exit 77; }
 
+$PY "$LUNA_SOURCE_DIR/tests/aws/filter_pattern.py" selftest ||
+	fail "the filter pattern evaluator is wrong"
+
 # One run per format: successes, 503s, down, up, resets.
 run_scenario() {
 	local log=$1

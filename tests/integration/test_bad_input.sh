@@ -62,6 +62,14 @@ run ctl --bogus
 expect 2 "'--bogus'" "ctl: unknown flag"
 run bogus
 expect 2 "'bogus'" "unknown command"
+run --headless --bogus
+headless=yes
+if grep -q "not available in this build" "$tmp/err"; then
+	headless=no
+	echo "skip: headless cases (no headless mode in this build)"
+else
+	expect 2 "'--bogus'" "headless: unknown flag"
+fi
 run probe --once --interval
 expect 2 "'--interval'" "flag without its value"
 
@@ -118,6 +126,22 @@ bad_config string '"just a string"' @ "config that is a JSON string"
 # A key given twice once leaked the first value (seen under ASan).
 bad_config twice '{"fail_threshold": 5, "fail_threshold": 4, "interval": "5x"}' \
 	"'5x'" "config with a key given twice"
+# A back-reference in body_regex could take exponential time on the
+# probe thread: refused when the file is read.
+bad_config backref "[{$t, \"body_regex\": \"(a*)*\\\\\\\\1b\"}]" \
+	"targets[0].body_regex" "config with a regex back-reference"
+# Method and headers from the file are checked as --method is: no
+# request-line or header injection.
+bad_config method "[{$t, \"method\": \"G E T\"}]" "bad method 'G E T'" \
+	"config with a method that is no HTTP token"
+bad_config header "[{$t, \"headers\": {\"X\": \"a\\\\r\\\\nEvil: 1\"}}]" \
+	"targets[0].headers" "config with a line break in a header value"
+bad_config hname "[{$t, \"headers\": {\"Bad Name\": \"a\"}}]" \
+	"'Bad Name'" "config with a header name that is no token"
+bad_config head "[{$t, \"method\": \"HEAD\", \"body_contains\": \"ok\"}]" \
+	"targets[0].body_contains" "config checking the body of a HEAD"
+bad_config noname "[{$t, \"name\": \"\"}]" "targets[0].name: empty name" \
+	"config with an empty name"
 run probe --once --config "$tmp/missing.json"
 expect 2 "$tmp/missing.json" "config that does not exist"
 
@@ -128,6 +152,10 @@ run probe --once "127.0.0.1:8080/health"
 expect 2 "'127.0.0.1:8080/health'" "URL without a scheme"
 run probe --once "ftp://127.0.0.1/"
 expect 2 "'ftp://127.0.0.1/'" "URL with another scheme"
+run probe --once --targets "http://127.0.0.1:9/a b"
+expect 2 "'http://127.0.0.1:9/a b'" "target list URL with a space"
+run probe --once "http:///x"
+expect 2 "'http:///x': no host" "URL without a host"
 run probe --once --targets ", ,"
 expect 2 "', ,'" "target list with no URL"
 run probe --once "=http://127.0.0.1:9/"
@@ -188,6 +216,14 @@ port=$(cat "$tmp/port")
 run mock --listen "127.0.0.1:$port"
 expect 1 "'127.0.0.1:$port'" "mock on a port in use"
 grep -q "in use" "$tmp/err" || fail "port in use: cause not given"
+if [ "$headless" = yes ]; then
+	run --headless --mock-listen 127.0.0.1:0 \
+		--status-listen "127.0.0.1:$port"
+	[ "$status" -eq 1 ] || [ "$status" -eq 2 ] ||
+		fail "headless, status port in use: exit $status"
+	expect "$status" "'127.0.0.1:$port'" \
+		"headless with its status port in use"
+fi
 run mock --listen "127.0.0.1:99999"
 expect 2 "'127.0.0.1:99999'" "mock on a port out of range"
 
@@ -209,6 +245,15 @@ status=0
 timeout 20 "$LUNA" probe --once "$mock/mock" >/dev/full 2>"$tmp/err" ||
 	status=$?
 expect 1 "stdout" "probe with stdout full"
+# In a loop too: luna stops rather than probe for nobody, and says so.
+status=0
+timeout 20 "$LUNA" probe --interval 100ms "$mock/mock" >/dev/full \
+	2>"$tmp/err" || status=$?
+expect 1 "cannot write to stdout" "probe loop with stdout full"
+status=0
+timeout 20 "$LUNA" probe --interval 100ms "$mock/mock" >&- 2>"$tmp/err" ||
+	status=$?
+expect 1 "cannot write to stdout" "probe loop with stdout closed"
 status=0
 timeout 20 "$LUNA" --version >&- 2>"$tmp/err" || status=$?
 expect 1 "stdout" "version with stdout closed"
@@ -216,6 +261,17 @@ status=0
 timeout 20 "$LUNA" probe --once "$mock/mock" >"$tmp/out" 2>"$tmp/err" ||
 	status=$?
 [ "$status" -eq 0 ] || fail "the same probe with stdout open: exit $status"
+if [ "$headless" = yes ]; then
+	"$LUNA" --headless --mock-listen 127.0.0.1:0 \
+		--status-listen 127.0.0.1:0 >&- 2>"$tmp/err" &
+	hpid=$!
+	pids+=("$hpid")
+	sleep 2
+	kill -TERM "$hpid" 2>/dev/null || true
+	status=0
+	wait "$hpid" || status=$?
+	expect 1 "stdout" "headless with stdout closed"
+fi
 
 # The dashboard in a terminal of 1x1, with TERM unset or unknown: one
 # line, no crash. Only where the dashboard is in this build.

@@ -80,4 +80,19 @@ jq -e -s '.[-1].event == "stop" and .[-1].reason == "signal"
 	and .[-1].results == ([.[] | select(.event == "probe")] | length)' \
 	"$log" >/dev/null || fail "the last line is not a stop line that counts every probe"
 [ ! -s "$log.err" ] || fail "stderr is not empty: $(cat "$log.err")"
+
+# LUNA_LOG_FORMAT=text: the same events, for people.
+env LUNA_LOG_FORMAT=text LUNA_INTERVAL=200ms LUNA_MOCK_LISTEN=127.0.0.1:0 \
+	LUNA_STATUS_LISTEN=127.0.0.1:0 "$LUNA" --headless >"$work/text.log" &
+luna_pid=$!
+wait_for_count "$work/text.log" ' probe ' 2 10 || fail "no text probe lines"
+stop_luna TERM 10
+[ "$rc" -eq 0 ] || fail "exit status $rc with text lines"
+grep -qE '^[0-9T:.-]+Z INFO start .*mode=headless' "$work/text.log" ||
+	fail "no text start line: $(head -1 "$work/text.log")"
+grep -qE '^[0-9T:.-]+Z INFO probe target=mock .* ok=true status=200' \
+	"$work/text.log" || fail "no text probe line"
+tail -1 "$work/text.log" | grep -qE ' INFO stop .*signal=SIGTERM' ||
+	fail "the text log does not end with stop"
 echo "ok: $(wc -l <"$log") lines checked"
+echo "ok: text lines"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# /healthz goes 503 when the probe loop stalls, and 200 again when it
-# moves. The stall is a real one: luna's stdout is a pipe that nobody
-# reads, as when a log driver stops taking lines; once the pipe is full
-# the engine thread blocks writing its next line and its heartbeat
-# stops, while the status server (which writes no lines) still answers.
+# /healthz goes 503 when results stop reaching the log, and 200 again
+# when they flow. The stall is a real one: luna's stdout is a pipe that
+# nobody reads, as when a log driver stops taking lines; once the pipe
+# is full the log's writer blocks and its heartbeat stops (the probes
+# go on: their lines wait in a bounded queue), while the status server,
+# which writes no lines, still answers.
 # shellcheck source=headless_lib.sh
 . "$(dirname "$0")/headless_lib.sh"
 

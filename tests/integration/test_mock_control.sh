@@ -81,7 +81,7 @@ check_has "405 names what is allowed" "Allow: GET, PUT" "$headers"
 headers=$(curl -s -m 5 -X POST -D - -o /dev/null "$URL/")
 check_has "405 for POST /" "Allow: GET, HEAD" "$headers"
 check "unknown control path" 404 "$(req GET /control/nope | tail -c 3)"
-check "scenarios are not here yet" 501 \
+check "a scenario without steps is refused" 400 \
 	"$(req POST /control/scenario -d '{}' | tail -c 3)"
 check "page served" 200 "$(req GET / -o /dev/null | tr -d ' ')"
 
@@ -92,6 +92,35 @@ check "mock follows ctl" 503 \
 	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
 r=$(ctl mix 503=30)
 check_has "ctl mix fills the rest with 200" "mix 503=30,200=70" "$r"
+r=$(ctl mix 503=30,200=20)
+check_has "ctl mix adds the rest to a 200 given" "mix 503=30,200=70" "$r"
+r=$(ctl mix 503=0)
+check_has "ctl mix 503=0 is all 200" "mix 503=0,200=100" "$r"
+r=$(ctl mix 500=5,503=5)
+check_has "ctl mix with two codes" "mix 500=5,503=5,200=90" "$r"
+for case in \
+	"503|expected CODE=PERCENT" \
+	",,|expected CODE=PERCENT" \
+	"503=30,|expected CODE=PERCENT" \
+	"503=30,503=20|503 given twice" \
+	"503=150|bad percentage '150'" \
+	"503=60,500=50|the percentages add up to 110, over 100" \
+	"503=0x2|bad percentage '0x2'" \
+	"2xx=3|bad code '2xx'"; do
+	r=$(ctl mix "${case%|*}")
+	check_has "ctl mix ${case%|*} exits 2 naming it" \
+		"2||luna ctl: bad mix '${case%|*}': ${case#*|}" "$r"
+done
+r=$(req GET /control)
+check_has "refused mixes changed nothing" '"mix":{"500":5,"503":5,"200":90}' "$r"
+# The API's weights are relative: 503 alone, whatever its weight, is all.
+put '{"mix": {"503": 30}}' >/dev/null
+n=0
+for _ in $(seq 1 20); do
+	[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")" = 503 ] &&
+		n=$((n + 1))
+done
+check "mix {\"503\": 30} through the API answers 503 alone" 20 "$n"
 r=$(ctl latency 250 50)
 check_has "ctl latency" "latency 250 ms (jitter 50)" "$r"
 r=$(ctl latency 1.5s)
@@ -115,6 +144,17 @@ check_has "ctl bad fault exits 2" "2||luna ctl: bad fault 'boom'" "$r"
 check_has "ctl without command exits 2" "2||" "$(ctl)"
 check_has "ctl unknown command exits 2" "2||" "$(ctl frobnicate)"
 check_has "ctl status without code exits 2" "2||" "$(ctl status)"
+r=$(ctl status 502)
+for name in '' 'a b' 'a/b'; do
+	r=$(ctl --endpoint "$name" status 503)
+	check_has "ctl --endpoint '$name' exits 2 naming it" \
+		"2||luna ctl: bad endpoint '$name': expected up to 64" "$r"
+done
+check "a refused endpoint changed nothing" 502 \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+r=$(put '{"endpoint": "", "status": 503}')
+check "an empty endpoint through the API gets 400" 400 "${r##* }"
+check_has "and is named" "bad endpoint ''" "$r"
 rc=0; "$LUNA" ctl --help >/dev/null || rc=$?
 check "ctl --help exits 0" 0 "$rc"
 rc=0

@@ -105,6 +105,25 @@ t=$(curl -s -m 5 -o /dev/null -w '%{time_total}' "$URL/delay/0.3")
 awk -v t="$t" 'BEGIN { exit !(t >= 0.29 && t < 1.5) }' &&
 	ok "/delay/0.3 took ${t}s" || fail "/delay/0.3 took ${t}s"
 check "/delay bad value" 400 "$(code /delay/soon)"
+
+# Paths that parse to no code, or to no plain number, get 400 and JSON.
+for codes in ',,' ',' '2xx' '503:30,,2xx'; do
+	r=$(curl -s -m 5 -w ' %{http_code}' "$URL/status/$codes")
+	check "/status/$codes answers 400" 400 "${r##* }"
+	jq -e .error >/dev/null <<<"${r% *}" && ok "/status/$codes error is JSON" ||
+		fail "/status/$codes error: $r"
+done
+check_has "/status/,, names the value" "bad status codes ',,'" \
+	"$(curl -s -m 5 "$URL/status/,,")"
+check_has "/status/2xx names a bad status code" "bad status code '2xx'" \
+	"$(curl -s -m 5 "$URL/status/2xx")"
+for secs in 1e9 0x2 -1 11 10.5 1.2.3 +1; do
+	r=$(curl -s -m 5 -w ' %{http_code}' "$URL/delay/$secs")
+	check "/delay/$secs answers 400" 400 "${r##* }"
+	check_has "/delay/$secs names the value and range" \
+		"bad delay '$secs': expected seconds from 0 to 10" "$r"
+done
+check "/delay/0 answers at once" 200 "$(code /delay/0)"
 check "unknown path" 404 "$(code /nope)"
 
 # --- faults, each as curl reports it ---

@@ -91,6 +91,8 @@ START_TEST(bad_changes_are_refused_naming_the_field)
 	    {"{\"headers\": {\"X A\": \"v\"}}", "headers"},
 	    {"{\"headers\": {\"X-A\": \"a\\r\\nB: c\"}}", "headers"},
 	    {"{\"endpoint\": \"a/b\", \"status\": 500}", "endpoint"},
+	    {"{\"endpoint\": \"\", \"status\": 500}", "bad endpoint ''"},
+	    {"{\"endpoint\": 5, \"status\": 500}", "endpoint"},
 	    {"{\"colour\": \"red\"}", "colour"},
 	    {"{}", "empty"},
 	    {"[1]", "object"},
@@ -243,10 +245,37 @@ START_TEST(mix_without_a_code_or_with_an_endless_total_is_refused)
 	memset(&b, 0, sizeof b);
 	ck_assert_int_eq(mock_mix_parse(",", &b, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "','"));
+	ck_assert_int_eq(mock_mix_parse(",,", &b, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad status codes ',,'"));
+	ck_assert_int_eq(b.mix_len, 0);
+	ck_assert_int_eq(mock_mix_parse("2xx", &b, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad status code '2xx'"));
 	ck_assert_int_eq(
 	    apply(st, "{\"mix\": {\"503\": 1e308, \"200\": 1e308}}"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "mix"));
 	mock_state_destroy(st);
+}
+END_TEST
+
+START_TEST(decimals_are_plain_digits_within_their_range)
+{
+	double v = -1;
+
+	ck_assert_int_eq(mock_decimal_parse("1.5", 10, &v), 0);
+	ck_assert(v == 1.5);
+	ck_assert_int_eq(mock_decimal_parse("10", 10, &v), 0);
+	ck_assert_int_eq(mock_decimal_parse(".5", 10, &v), 0);
+	ck_assert(v == 0.5);
+	ck_assert_int_eq(mock_decimal_parse("10.01", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse("1e9", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse("0x2", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse("-1", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse("+1", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse(" 1", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse("1.2.3", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse(".", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse("", 10, &v), -1);
+	ck_assert_int_eq(mock_decimal_parse("nan", 10, &v), -1);
 }
 END_TEST
 
@@ -606,6 +635,7 @@ mockserver_suite(void)
 	tcase_add_test(state, mix_parses_httpbin_style_lists);
 	tcase_add_test(
 	    state, mix_without_a_code_or_with_an_endless_total_is_refused);
+	tcase_add_test(state, decimals_are_plain_digits_within_their_range);
 	tcase_add_test(state, history_keeps_the_last_changes_in_order);
 	tcase_add_test(state, concurrent_changes_never_leave_a_mixed_state);
 	tcase_add_test(ctl, control_answers_405_with_allow);
