@@ -1,6 +1,7 @@
 /*
  * The fields that every mode's "stop" log line shares, so that `luna
- * probe` and the dashboard say alike why and how they stopped.
+ * probe`, headless mode and the dashboard say alike why and how they
+ * stopped.
  */
 #ifndef APP_STOP_LINE_H
 #define APP_STOP_LINE_H
