@@ -20,6 +20,7 @@
 #include "app/commands.h"
 #include "app/options.h"
 #include "app/status.h"
+#include "app/stop_line.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -309,17 +310,17 @@ log_start(struct headless *h)
 static void
 log_stop(struct headless *h, int sig, int64_t drain_ms)
 {
-	cJSON *j = cJSON_CreateObject();
+	struct stop_line s = {
+	    .reason = "signal",
+	    .signal = sig,
+	    .results = h->results,
+	    .failures = h->failures,
+	    .skipped = h->skipped,
+	    .uptime_ms = clock_mono_ms() - h->start_mono_ms,
+	};
+	cJSON *j = stop_line_json(&s);
 
-	cJSON_AddStringToObject(j, "reason", "signal");
-	cJSON_AddStringToObject(
-	    j, "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	cJSON_AddNumberToObject(j, "results", (double)h->results);
-	cJSON_AddNumberToObject(j, "failures", (double)h->failures);
-	cJSON_AddNumberToObject(j, "skipped", (double)h->skipped);
 	cJSON_AddNumberToObject(j, "drain_ms", (double)drain_ms);
-	cJSON_AddNumberToObject(
-	    j, "uptime_ms", (double)(clock_mono_ms() - h->start_mono_ms));
 	cJSON_AddNumberToObject(j, "log_dropped", (double)log_dropped());
 	/* Lines already lost make the exit status 1 (see output_lost). */
 	cJSON_AddNumberToObject(j, "exit_code", log_dropped() > 0);
