@@ -575,6 +575,59 @@ START_TEST(detail_shows_target_phases_and_recent_results)
 }
 END_TEST
 
+START_TEST(detail_wraps_whole_causes_at_120_columns)
+{
+	struct probe_target t = {.name = "mock",
+	    .url = "http://127.0.0.1:8080/mock",
+	    .method = "GET",
+	    .interval_ms = 1000};
+	const char *cause = "connection reset by peer after 0 bytes, while "
+	                    "waiting for the response";
+	char lines[10][TUI_FRAME_LINE_MAX], all[4096] = "";
+	struct tui_layout l;
+	int n, i;
+
+	tui_layout_compute(40, 120, 1, 0, 0, &l);
+	ck_assert_int_ge(l.detail_w, 80);
+	ck_assert_int_le(120 - l.detail_w, 40);
+
+	make_down_snapshot(&snap);
+	snap.recent[0].bytes = 26;
+	snprintf(snap.recent[0].error_detail, PROBE_DETAIL_LEN, "%s", cause);
+	n = tui_detail_lines(&t, &snap, NOW_MS, l.detail_w, lines, 10);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_le(strlen(lines[i]), (size_t)l.detail_w);
+		ck_assert_ptr_null(strstr(lines[i], "..."));
+		strcat(all, lines[i] + strspn(lines[i], " "));
+		strcat(all, " ");
+	}
+	ck_assert_ptr_nonnull(strstr(all, "body 26 B"));
+	ck_assert_ptr_nonnull(strstr(all, "while waiting for the response"));
+
+	/* Narrow, it still wraps at words within the width. */
+	n = tui_detail_lines(&t, &snap, NOW_MS, 46, lines, 10);
+	for (i = 0; i < n; i++)
+		ck_assert_uint_le(strlen(lines[i]), 46);
+}
+END_TEST
+
+START_TEST(wrap_breaks_at_words_and_marks_a_cut)
+{
+	char lines[4][TUI_FRAME_LINE_MAX];
+
+	ck_assert_int_eq(tui_frame_wrap("short", 20, 2, lines, 4), 1);
+	ck_assert_str_eq(lines[0], "short");
+	ck_assert_int_eq(
+	    tui_frame_wrap("alpha beta gamma delta", 11, 2, lines, 4), 3);
+	ck_assert_str_eq(lines[0], "alpha beta");
+	ck_assert_str_eq(lines[1], "  gamma");
+	ck_assert_str_eq(lines[2], "  delta");
+	ck_assert_int_eq(
+	    tui_frame_wrap("alpha beta gamma delta", 11, 2, lines, 2), 2);
+	ck_assert_str_eq(lines[1], "  gamma...");
+}
+END_TEST
+
 /* Poll CTL's view until its summary is WANT and nothing is on its way. */
 static bool
 wait_for_summary(
@@ -694,6 +747,8 @@ tui_suite(void)
 	tcase_add_test(frame, footer_shows_a_message_instead_of_keys);
 	tcase_add_test(frame, change_line_marks_pending_and_failed);
 	tcase_add_test(frame, detail_shows_target_phases_and_recent_results);
+	tcase_add_test(frame, detail_wraps_whole_causes_at_120_columns);
+	tcase_add_test(frame, wrap_breaks_at_words_and_marks_a_cut);
 	suite_add_tcase(s, spark);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, layout);
