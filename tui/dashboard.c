@@ -526,6 +526,10 @@ mock_key(struct tui_dashboard *d, enum tui_action a)
 	if (v.busy == 0)
 		tui_keymap_sync_steps(&d->steps, v.latency_ms, v.error_pct);
 	change = tui_keymap_change(a, &d->steps, desc, sizeof desc);
+	if (change == NULL && a != TUI_ACT_MOCK_RESET) {
+		say(d, "%s", desc);
+		return;
+	}
 	if (tui_control_send(d->control, change, desc) != 0)
 		say(d, "mock busy: '%s' dropped, try again", desc);
 }

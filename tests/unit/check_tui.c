@@ -348,7 +348,7 @@ END_TEST
 
 START_TEST(status_key_sends_status_and_clears_fault)
 {
-	struct tui_mock_steps s = {0, 3};
+	struct tui_mock_steps s = {0, 3, 0, 25};
 	char desc[64];
 	cJSON *c = tui_keymap_change(TUI_ACT_STATUS_503, &s, desc, sizeof desc);
 
@@ -362,31 +362,42 @@ END_TEST
 
 START_TEST(slow_keys_step_and_stop_at_the_ends)
 {
-	struct tui_mock_steps s = {0, 0};
+	struct tui_mock_steps s = {0, 0, 0, 0};
 	char desc[64];
 	cJSON *c;
 	int i;
 
-	c = tui_keymap_change(TUI_ACT_FASTER, &s, desc, sizeof desc);
-	ck_assert_int_eq(cJSON_GetObjectItem(c, "latency_ms")->valueint, 0);
-	cJSON_Delete(c);
+	/* At the end of the steps and the mock there already: no change. */
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_FASTER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 0 ms");
 	c = tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc);
 	ck_assert_int_eq(cJSON_GetObjectItem(c, "latency_ms")->valueint, 100);
 	ck_assert_int_eq(cJSON_GetObjectItem(c, "jitter_ms")->valueint, 10);
 	ck_assert_str_eq(desc, "latency 100ms");
 	cJSON_Delete(c);
-	for (i = 0; i < 20; i++)
+	for (i = 0; i < 5; i++)
 		cJSON_Delete(
 		    tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc));
 	ck_assert_str_eq(desc, "latency 5000ms");
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 5000 ms");
+
+	/* Set elsewhere to 50 ms, the mock is not at 0 yet: S sends 0. */
+	tui_keymap_sync_steps(&s, 50, -1);
+	c = tui_keymap_change(TUI_ACT_FASTER, &s, desc, sizeof desc);
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "latency_ms")->valueint, 0);
+	cJSON_Delete(c);
 }
 END_TEST
 
 START_TEST(flaky_keys_send_a_mix_then_plain_200)
 {
-	struct tui_mock_steps s = {0, 0};
+	struct tui_mock_steps s = {0, 0, 0, 0};
 	char desc[64];
 	cJSON *c, *mix;
+	int i;
 
 	c = tui_keymap_change(TUI_ACT_FLAKIER, &s, desc, sizeof desc);
 	mix = cJSON_GetObjectItem(c, "mix");
@@ -398,12 +409,22 @@ START_TEST(flaky_keys_send_a_mix_then_plain_200)
 	ck_assert_ptr_null(cJSON_GetObjectItem(c, "mix"));
 	ck_assert_int_eq(cJSON_GetObjectItem(c, "status")->valueint, 200);
 	cJSON_Delete(c);
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_STEADIER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 0% errors");
+	for (i = 0; i < 5; i++)
+		cJSON_Delete(
+		    tui_keymap_change(TUI_ACT_FLAKIER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "errors 75%");
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_FLAKIER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 75% errors");
 }
 END_TEST
 
 START_TEST(fault_and_reset_keys)
 {
-	struct tui_mock_steps s = {4, 2};
+	struct tui_mock_steps s = {4, 2, 1000, 10};
 	char desc[64];
 	cJSON *c;
 
@@ -424,7 +445,7 @@ END_TEST
 
 START_TEST(steps_follow_a_state_changed_elsewhere)
 {
-	struct tui_mock_steps s = {0, 0};
+	struct tui_mock_steps s = {0, 0, 0, 0};
 	int latency, errors;
 	char desc[64];
 	cJSON *state, *c;
