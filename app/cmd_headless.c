@@ -7,6 +7,7 @@
  * sigtimedwait(), which also times the summaries: no handler runs in the
  * middle of a log write, so no line is ever cut.
  */
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -160,10 +161,14 @@ target_results(struct headless *h, size_t i, struct probe_snapshot *snap)
 	cJSON_AddStringToObject(j, "state", probe_state_name(snap->state));
 	cJSON_AddNumberToObject(j, "total", (double)snap->total);
 	cJSON_AddNumberToObject(j, "failures", (double)snap->failures);
-	cJSON_AddNumberToObject(j, "error_rate_1m", snap->error_rate_1m);
-	cJSON_AddNumberToObject(j, "p50_ms", snap->p50_ms);
-	cJSON_AddNumberToObject(j, "p95_ms", snap->p95_ms);
-	cJSON_AddNumberToObject(j, "p99_ms", snap->p99_ms);
+	cJSON_AddNumberToObject(j, "error_rate_1m",
+	    round(snap->error_rate_1m * 10000.0) / 10000.0);
+	cJSON_AddNumberToObject(
+	    j, "p50_ms", probe_output_round_ms(snap->p50_ms));
+	cJSON_AddNumberToObject(
+	    j, "p95_ms", probe_output_round_ms(snap->p95_ms));
+	cJSON_AddNumberToObject(
+	    j, "p99_ms", probe_output_round_ms(snap->p99_ms));
 	recent = cJSON_AddArrayToObject(j, "recent");
 	for (k = 0; k < snap->nrecent; k++)
 		cJSON_AddItemToArray(
