@@ -292,4 +292,12 @@ check_has "LUNA_MOCK_LISTEN is read" '"listen":"127.0.0.1:0"' \
 	"$(head -n 1 "$tmp/env.log")"
 URL=$main_url
 
+# --- SIGINT stops as SIGTERM does, with the same stop line as probe's ---
+kill -INT "$PID"
+rc=0; wait "$PID" || rc=$?
+check "mock exits 0 on SIGINT" 0 "$rc"
+stop='select(.event == "stop") | "\(.reason) \(.signal) \(.exit_code)"'
+check "the stop line gives reason and signal" "signal SIGINT 0" \
+	"$(jq -r "$stop" "$tmp/env.log")"
+
 finish
