@@ -103,6 +103,11 @@ jq -e .error >/dev/null <<<"${r% *}" && ok "415 body is JSON" ||
 	fail "415 body: $r"
 check "none of them changed anything" 502 \
 	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+host=rebound.example:${URL##*:}
+r=$(req PUT /control -H "Host: $host" -H "Origin: http://$host" \
+	-d '{"status": 418}')
+check "a change through a rebound name gets 403" 403 "${r##* }"
+check_has "and names the Host" "Host '$host' is not a loopback" "$r"
 r=$(req PUT /control -H "Origin: $URL" -d '{"status": 200}')
 check "a change from the mock's own origin is taken" 200 "${r##* }"
 check "a cross-origin read is answered" 200 \
