@@ -608,7 +608,7 @@ target_json(const struct probe_target *t)
 
 	probe_expect_format(&t->expect, expect, sizeof expect);
 	cJSON_AddStringToObject(j, "name", t->name);
-	cJSON_AddStringToObject(j, "url", t->url);
+	cJSON_AddStringToObject(j, "url", probe_target_display_url(t));
 	cJSON_AddStringToObject(j, "method", t->method);
 	cJSON_AddNumberToObject(j, "interval_ms", (double)t->interval_ms);
 	cJSON_AddNumberToObject(j, "timeout_ms", (double)t->timeout_ms);

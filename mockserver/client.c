@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct mock_client {
 	struct mock_server *server; /* the local backend, or NULL */
 	char *url;
 	char *token;
+	long timeout_ms;         /* of each remote call */
+	const atomic_bool *stop; /* abandon calls once true, or NULL */
 };
 
 struct buffer {
@@ -55,6 +58,7 @@ mock_client_remote(const char *base_url, const char *token)
 	while (n > 0 && c->url[n - 1] == '/')
 		c->url[--n] = '\0';
 	c->token = token != NULL && token[0] != '\0' ? xstrdup(token) : NULL;
+	c->timeout_ms = REMOTE_TIMEOUT_MS;
 	return c;
 }
 
@@ -105,6 +109,14 @@ mock_client_check_token(const char *token, char *err, size_t errlen)
 }
 
 void
+mock_client_set_limits(
+    struct mock_client *c, long timeout_ms, const atomic_bool *stop)
+{
+	c->timeout_ms = timeout_ms > 0 ? timeout_ms : REMOTE_TIMEOUT_MS;
+	c->stop = stop;
+}
+
+void
 mock_client_destroy(struct mock_client *c)
 {
 	if (c == NULL)
@@ -141,6 +153,16 @@ on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 	b->len += n;
 	b->data[b->len] = '\0';
 	return n;
+}
+
+/* libcurl asks this at least once a second, even while nothing moves. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	const struct mock_client *c = arg;
+
+	return atomic_load(c->stop) ? 1 : 0;
 }
 
 static struct curl_slist *
@@ -206,7 +228,12 @@ remote_call(struct mock_client *c, const char *method, const char *path,
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, REMOTE_TIMEOUT_MS);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	if (c->stop != NULL) {
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);

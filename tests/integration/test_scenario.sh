@@ -72,8 +72,18 @@ for old, new, at in [(503, 500, 1000), (500, 200, 2000)]:
 print(f"{len(polls)} polls")
 EOF
 
-# The mock's own history: each step within 100 ms of its offset.
-curl -s "$URL/control/history" | python3 -c '
+[ "$(control 'o["scenario"]["playing"]')" = False ] ||
+	fail "the scenario still plays after its end"
+
+# The mock's own history: each step within 100 ms of its offset. Played
+# again without the polling client's load; a machine so busy that the
+# player's thread waits over 100 ms for a core gets three tries.
+history_on_time() {
+	local t0
+	t0=$(now_ms)
+	curl -s -o /dev/null -X POST --data "$body" "$URL/control/scenario"
+	sleep 2.3
+	curl -s "$URL/control/history" | python3 -c '
 import json, sys
 from datetime import datetime
 t0 = int(sys.argv[1])
@@ -81,15 +91,16 @@ ch = [c for c in json.load(sys.stdin)["changes"]
       if c["source"] == "scenario" and "status" in c["fields"]]
 ms = [datetime.fromisoformat(c["ts"].replace("Z", "+00:00")).timestamp()
       * 1000 for c in ch[-3:]]
+print("history offsets:", [round(m - ms[0]) for m in ms])
 assert [c["fields"]["status"] for c in ch[-3:]] == [503, 500, 200], ch
 for i, at in enumerate([0, 1000, 2000]):
     off = ms[i] - ms[0]
     assert abs(off - at) <= 100, f"step {i + 1} at {off:.0f}ms in history"
 assert 0 <= ms[0] - t0 <= 500, f"step 1 {ms[0] - t0:.0f}ms after the POST"
-print("history offsets:", [round(m - ms[0]) for m in ms])
-' "$t0" || fail "the mock's history is off time"
-[ "$(control 'o["scenario"]["playing"]')" = False ] ||
-	fail "the scenario still plays after its end"
+' "$t0"
+}
+history_on_time || history_on_time || history_on_time ||
+	fail "the mock's history is off time"
 
 # --- stop restores healthy ---
 cat >"$tmp/long.json" <<'EOF'
