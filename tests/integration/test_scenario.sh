@@ -81,7 +81,8 @@ EOF
 history_on_time() {
 	local t0
 	t0=$(now_ms)
-	curl -s -o /dev/null -X POST --data "$body" "$URL/control/scenario"
+	curl -s -o /dev/null -X POST -H "$json" --data "$body" \
+		"$URL/control/scenario"
 	sleep 2.3
 	curl -s "$URL/control/history" | python3 -c '
 import json, sys
