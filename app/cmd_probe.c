@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "probe/emf.h"
 #include "probe/engine.h"
 #include "probe/output.h"
 
@@ -262,6 +263,8 @@ cmd_probe(int argc, char **argv)
 		o.log_format =
 		    isatty(STDOUT_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
 	log_setup(STDOUT_FILENO, o.log_format, LOG_INFO);
+	if (o.log_format == LOG_FORMAT_EMF)
+		log_set_decorator(probe_emf_decorate, o.emf_namespace);
 	if (setup_signals(err, sizeof err) < 0) {
 		fprintf(stderr, "luna: %s\n", err);
 		goto out;
@@ -269,6 +272,7 @@ cmd_probe(int argc, char **argv)
 	code = run_probe(&o, options_switch(&o, &probe_spec, "--once"));
 	code = check_output(code);
 out:
+	log_set_decorator(NULL, NULL);
 	options_free(&o);
 	return code;
 }

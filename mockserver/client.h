@@ -21,6 +21,15 @@ struct mock_client *mock_client_local(struct mock_server *s);
 struct mock_client *mock_client_remote(const char *base_url, const char *token);
 
 /*
+ * Check that URL can be a mock's base URL: http or https, with a host,
+ * without a query or fragment. Returns 0, or -1 with the reason in ERR.
+ */
+int mock_client_check_url(const char *url, char *err, size_t errlen);
+
+/* Check that TOKEN can travel in a header (no CR, LF or other control). */
+int mock_client_check_token(const char *token, char *err, size_t errlen);
+
+/*
  * Bound each remote call of C to TIMEOUT_MS (0: the default, 10 s), and
  * abandon one within about a second once *STOP (may be NULL) is true.
  * Call before C is in use; the local backend never waits anyway.

@@ -5,9 +5,8 @@
 
 #include "common/log.h"
 
-/* Milliseconds to the microsecond: more digits would be noise. */
-static double
-round_ms(double ms)
+double
+probe_output_round_ms(double ms)
 {
 	return round(ms * 1000.0) / 1000.0;
 }
@@ -20,7 +19,7 @@ probe_output_result_json(
 	const char *error = probe_error_name(r->error);
 
 	cJSON_AddStringToObject(o, "target", t->name);
-	cJSON_AddStringToObject(o, "url", t->url);
+	cJSON_AddStringToObject(o, "url", probe_target_display_url(t));
 	cJSON_AddStringToObject(o, "method", t->method);
 	cJSON_AddBoolToObject(o, "ok", r->ok);
 	cJSON_AddNumberToObject(o, "status", r->status);
@@ -31,11 +30,14 @@ probe_output_result_json(
 		cJSON_AddStringToObject(o, "error", error);
 		cJSON_AddStringToObject(o, "error_detail", r->error_detail);
 	}
-	cJSON_AddNumberToObject(o, "duration_ms", round_ms(r->duration_ms));
-	cJSON_AddNumberToObject(o, "dns_ms", round_ms(r->dns_ms));
-	cJSON_AddNumberToObject(o, "connect_ms", round_ms(r->connect_ms));
-	cJSON_AddNumberToObject(o, "tls_ms", round_ms(r->tls_ms));
-	cJSON_AddNumberToObject(o, "ttfb_ms", round_ms(r->ttfb_ms));
+	cJSON_AddNumberToObject(
+	    o, "duration_ms", probe_output_round_ms(r->duration_ms));
+	cJSON_AddNumberToObject(o, "dns_ms", probe_output_round_ms(r->dns_ms));
+	cJSON_AddNumberToObject(
+	    o, "connect_ms", probe_output_round_ms(r->connect_ms));
+	cJSON_AddNumberToObject(o, "tls_ms", probe_output_round_ms(r->tls_ms));
+	cJSON_AddNumberToObject(
+	    o, "ttfb_ms", probe_output_round_ms(r->ttfb_ms));
 	cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
 	cJSON_AddNumberToObject(o, "seq", (double)r->seq);
 	cJSON_AddStringToObject(o, "state", probe_state_name(r->state));

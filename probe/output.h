@@ -7,6 +7,9 @@
 #include "probe/result.h"
 #include "probe/target.h"
 
+/* MS rounded to the microsecond (3 decimals): more digits are noise. */
+double probe_output_round_ms(double ms);
+
 /* The "probe" event's fields for R (without ts/level/event); caller owns. */
 cJSON *probe_output_result_json(const struct probe_target *t,
     const struct probe_result *r);

@@ -9,12 +9,16 @@
 
 /*
  * Latency percentiles come from log-spaced histograms kept per 10 s
- * slot: bin b holds latencies up to 1.1^b ms, so a percentile is off by
- * at most 10%, and a target costs 30 slots of 128 counters whatever the
- * probe rate.
+ * slot: bin 0 holds latencies up to 10 us, bin b up to 0.01 * 1.05^b ms,
+ * so a percentile is off by at most 5% from loopback probes to the
+ * longest timeout (bin 359 ends near 7 minutes), and a target costs 30
+ * slots of 360 counters whatever the probe rate. Each slot also keeps
+ * its least and greatest latency, so a percentile never leaves the range
+ * seen: a single probe reports its own latency.
  */
-#define HIST_BINS      128
-#define HIST_RATIO     1.1
+#define HIST_BINS      360
+#define HIST_RATIO     1.05
+#define HIST_FLOOR_MS  0.01
 #define HIST_SLOT_S    10
 #define HIST_SLOTS     30 /* 5 minutes */
 #define ERROR_WINDOW_S 60
@@ -26,6 +30,7 @@ struct second {
 
 struct hist_slot {
 	int64_t slot; /* wall second / HIST_SLOT_S, -1 when unused */
+	double min_ms, max_ms;
 	uint32_t bins[HIST_BINS];
 };
 
@@ -112,9 +117,9 @@ hist_bin(double ms)
 {
 	int b;
 
-	if (ms <= 1)
+	if (ms <= HIST_FLOOR_MS)
 		return 0;
-	b = (int)ceil(log(ms) / log(HIST_RATIO));
+	b = (int)ceil(log(ms / HIST_FLOOR_MS) / log(HIST_RATIO));
 	return b < HIST_BINS ? b : HIST_BINS - 1;
 }
 
@@ -144,8 +149,11 @@ add_to_buckets(struct target_stats *ts, const struct probe_result *r)
 	if (h->slot != sec / HIST_SLOT_S) {
 		h->slot = sec / HIST_SLOT_S;
 		memset(h->bins, 0, sizeof h->bins);
+		h->min_ms = h->max_ms = r->duration_ms;
 	}
 	h->bins[hist_bin(r->duration_ms)]++;
+	h->min_ms = fmin(h->min_ms, r->duration_ms);
+	h->max_ms = fmax(h->max_ms, r->duration_ms);
 }
 
 /* Apply the thresholds; returns the new state. */
@@ -241,13 +249,20 @@ hist_percentile(const uint32_t *bins, uint64_t count, double p)
 
 	for (b = 0; b < HIST_BINS; b++) {
 		if (below + bins[b] >= rank && bins[b] > 0) {
-			lo = b == 0 ? 0 : pow(HIST_RATIO, b - 1);
-			hi = pow(HIST_RATIO, b);
+			lo =
+			    b == 0 ? 0 : HIST_FLOOR_MS * pow(HIST_RATIO, b - 1);
+			hi = HIST_FLOOR_MS * pow(HIST_RATIO, b);
 			return lo + (hi - lo) * (rank - below) / bins[b];
 		}
 		below += bins[b];
 	}
 	return 0;
+}
+
+static double
+clamp(double v, double lo, double hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
 }
 
 static void
@@ -257,12 +272,15 @@ snapshot_percentiles(
 	uint32_t sum[HIST_BINS] = {0};
 	int64_t first = now_sec / HIST_SLOT_S - (HIST_SLOTS - 1);
 	uint64_t count = 0;
+	double min = INFINITY, max = 0;
 	size_t i;
 	int b;
 
 	for (i = 0; i < HIST_SLOTS; i++) {
 		if (ts->hist[i].slot < first)
 			continue;
+		min = fmin(min, ts->hist[i].min_ms);
+		max = fmax(max, ts->hist[i].max_ms);
 		for (b = 0; b < HIST_BINS; b++) {
 			sum[b] += ts->hist[i].bins[b];
 			count += ts->hist[i].bins[b];
@@ -270,9 +288,9 @@ snapshot_percentiles(
 	}
 	if (count == 0)
 		return;
-	out->p50_ms = hist_percentile(sum, count, 0.50);
-	out->p95_ms = hist_percentile(sum, count, 0.95);
-	out->p99_ms = hist_percentile(sum, count, 0.99);
+	out->p50_ms = clamp(hist_percentile(sum, count, 0.50), min, max);
+	out->p95_ms = clamp(hist_percentile(sum, count, 0.95), min, max);
+	out->p99_ms = clamp(hist_percentile(sum, count, 0.99), min, max);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "common/xalloc.h"
+#include "probe/output.h"
 
 struct summary_totals {
 	uint64_t total;
@@ -34,13 +35,6 @@ probe_summary_destroy(struct probe_summary *s)
 	free(s);
 }
 
-/* Milliseconds to one decimal, as the probe lines write them. */
-static double
-round_ms(double ms)
-{
-	return round(ms * 10.0) / 10.0;
-}
-
 cJSON *
 probe_summary_fields(struct probe_summary *s, size_t i,
     const struct probe_target *t, const struct probe_snapshot *snap,
@@ -67,8 +61,11 @@ probe_summary_fields(struct probe_summary *s, size_t i,
 	    count > 0 ? round(10000.0 * failures / count) / 10000.0 : 0.0);
 	cJSON_AddNumberToObject(f, "total", (double)snap->total);
 	cJSON_AddNumberToObject(f, "total_failures", (double)snap->failures);
-	cJSON_AddNumberToObject(f, "p50_ms", round_ms(snap->p50_ms));
-	cJSON_AddNumberToObject(f, "p95_ms", round_ms(snap->p95_ms));
-	cJSON_AddNumberToObject(f, "p99_ms", round_ms(snap->p99_ms));
+	cJSON_AddNumberToObject(
+	    f, "p50_ms", probe_output_round_ms(snap->p50_ms));
+	cJSON_AddNumberToObject(
+	    f, "p95_ms", probe_output_round_ms(snap->p95_ms));
+	cJSON_AddNumberToObject(
+	    f, "p99_ms", probe_output_round_ms(snap->p99_ms));
 	return f;
 }

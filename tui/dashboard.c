@@ -415,17 +415,22 @@ draw_detail(struct tui_dashboard *d, const struct tui_layout *l, int64_t now)
 static void
 draw_changes(const struct tui_layout *l, const struct tui_control_view *v)
 {
-	char line[TUI_FRAME_LINE_MAX];
-	int x = l->detail_w + 2, w = l->cols - x, i;
+	char line[TUI_FRAME_LINE_MAX], lines[PANE_LINES][TUI_FRAME_LINE_MAX];
+	int x = l->detail_w + 2, w = l->cols - x, y = 0, i, j, n;
 
 	if (w <= 0)
 		return;
 	draw_title(l->pane_y, x, w, " mock changes ");
-	for (i = 0; i < (int)v->nchanges && i < l->pane_h - 1; i++) {
-		tui_frame_change_line(&v->changes[i], w, line, sizeof line);
+	for (i = 0; i < (int)v->nchanges && y < l->pane_h - 1; i++) {
+		/* A change wraps under its description, after clock and source. */
+		tui_frame_change_line(&v->changes[i], -1, line, sizeof line);
+		n = tui_frame_wrap(line, w, 18, lines,
+		    l->pane_h - 1 - y < PANE_LINES ? l->pane_h - 1 - y
+		                                   : PANE_LINES);
 		if (v->changes[i].failed)
 			attron(A_BOLD);
-		mvaddnstr(l->pane_y + 1 + i, x, line, w);
+		for (j = 0; j < n; j++)
+			mvaddnstr(l->pane_y + 1 + y++, x, lines[j], w);
 		attroff(A_BOLD);
 	}
 }
@@ -582,6 +587,10 @@ mock_key(struct tui_dashboard *d, enum tui_action a)
 	if (v.busy == 0)
 		tui_keymap_sync_steps(&d->steps, v.latency_ms, v.error_pct);
 	change = tui_keymap_change(a, &d->steps, desc, sizeof desc);
+	if (change == NULL && a != TUI_ACT_MOCK_RESET) {
+		say(d, "%s", desc);
+		return;
+	}
 	if (tui_control_send(d->control, change, desc) != 0)
 		say(d, "mock busy: '%s' dropped, try again", desc);
 }

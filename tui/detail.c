@@ -6,12 +6,15 @@
 #include "tui/format.h"
 #include "tui/table.h"
 
+/* Continuations of a recent result line start under its cause. */
+#define RECENT_INDENT 28
+
+/* Wrap TEXT into LINES from *N, below MAX lines; see tui_frame_wrap. */
 static void
-cut(char *line, int width)
+put(const char *text, int width, int indent, char lines[][TUI_FRAME_LINE_MAX],
+    int *n, int max)
 {
-	if (width >= 0 && width < TUI_FRAME_LINE_MAX &&
-	    strlen(line) > (size_t)width)
-		line[width] = '\0';
+	*n += tui_frame_wrap(text, width, indent, lines + *n, max - *n);
 }
 
 static void
@@ -26,9 +29,9 @@ state_line(const struct probe_snapshot *s, int64_t now, char *buf, size_t len)
 	}
 	tui_format_uptime(
 	    (now - s->state_since_wall_ms) / 1000, since, sizeof since);
-	snprintf(buf, len, "%s for %s, %llu probes, %llu failed",
+	snprintf(buf, len, "%s for %s, %llu probe%s, %llu failed",
 	    tui_table_health_name(h), since, (unsigned long long)s->total,
-	    (unsigned long long)s->failures);
+	    s->total == 1 ? "" : "s", (unsigned long long)s->failures);
 }
 
 /* Time to detect and to recover at the last flips, from the mock change. */
@@ -60,7 +63,7 @@ phases_line(const struct probe_result *r, char *buf, size_t len)
 	tui_format_ms(r->ttfb_ms, ttfb, sizeof ttfb);
 	snprintf(buf, len,
 	    "last %s in %s: dns %s  connect %s  tls %s  "
-	    "first byte %s  %zu B",
+	    "first byte %s  body %zu B",
 	    r->status > 0 ? outcome : "no answer", total, dns, conn, tls, ttfb,
 	    r->bytes);
 }
@@ -92,24 +95,31 @@ int
 tui_detail_lines(const struct probe_target *t, const struct probe_snapshot *s,
     int64_t now_wall_ms, int width, char lines[][TUI_FRAME_LINE_MAX], int max)
 {
-	char every[16];
+	char every[16], line[TUI_FRAME_LINE_MAX];
 	int n = 0;
 	size_t i;
 
-	if (max <= 0)
+	if (max <= 0 || width <= 0)
 		return 0;
 	tui_format_ms((double)t->interval_ms, every, sizeof every);
-	snprintf(lines[n++], TUI_FRAME_LINE_MAX, "%s  %s %s  every %s", t->name,
-	    t->method, t->url, every);
-	if (n < max)
-		state_line(s, now_wall_ms, lines[n++], TUI_FRAME_LINE_MAX);
-	if (n < max && s->last_flip_change > 0)
-		flip_line(s, lines[n++], TUI_FRAME_LINE_MAX);
-	if (n < max && s->nrecent > 0)
-		phases_line(&s->recent[0], lines[n++], TUI_FRAME_LINE_MAX);
-	for (i = 0; i < s->nrecent && n < max; i++)
-		recent_line(&s->recent[i], lines[n++], TUI_FRAME_LINE_MAX);
-	for (i = 0; i < (size_t)n; i++)
-		cut(lines[i], width);
+	snprintf(line, sizeof line, "%s  %s %s  every %s", t->name, t->method,
+	    t->url, every);
+	put(line, width, 2, lines, &n, max < 2 ? max : 2);
+	if (n < max) {
+		state_line(s, now_wall_ms, line, sizeof line);
+		put(line, width, 2, lines, &n, max);
+	}
+	if (n < max && s->last_flip_change > 0) {
+		flip_line(s, line, sizeof line);
+		put(line, width, 2, lines, &n, max);
+	}
+	if (n < max && s->nrecent > 0) {
+		phases_line(&s->recent[0], line, sizeof line);
+		put(line, width, 2, lines, &n, max);
+	}
+	for (i = 0; i < s->nrecent && n < max; i++) {
+		recent_line(&s->recent[i], line, sizeof line);
+		put(line, width, RECENT_INDENT, lines, &n, max);
+	}
 	return n;
 }

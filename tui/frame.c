@@ -174,3 +174,66 @@ tui_frame_change_line(
 	if (width >= 0 && (size_t)width < len && strlen(buf) > (size_t)width)
 		buf[width] = '\0';
 }
+
+/*
+ * Where to end a line of at most WIDTH bytes of TEXT: after the last
+ * double space in its second half (between fields), else the last space
+ * (between words), else WIDTH itself.
+ */
+static size_t
+wrap_point(const char *text, size_t width)
+{
+	size_t i, space = 0;
+
+	if (strlen(text) <= width)
+		return strlen(text);
+	for (i = width; i > width / 2; i--)
+		if (text[i] == ' ' && text[i - 1] == ' ')
+			return i - 1;
+	for (i = width; i > 0; i--)
+		if (text[i] == ' ') {
+			space = i;
+			break;
+		}
+	return space > 0 ? space : width;
+}
+
+/* Cut LINE to WIDTH bytes ending in "..." (the text goes on). */
+static void
+ellipsis(char *line, size_t width)
+{
+	size_t n = strlen(line);
+
+	if (width < 4)
+		return;
+	if (n + 3 > width)
+		n = width - 3;
+	memcpy(line + n, "...", 4);
+}
+
+int
+tui_frame_wrap(const char *text, int width, int indent,
+    char lines[][TUI_FRAME_LINE_MAX], int max)
+{
+	int n = 0, pad = 0;
+	size_t w, end;
+
+	if (width <= 0 || width >= TUI_FRAME_LINE_MAX || max <= 0)
+		return 0;
+	if (indent < 0 || indent > width / 2)
+		indent = 0;
+	do {
+		w = (size_t)(width - pad);
+		end = wrap_point(text, w);
+		snprintf(lines[n], TUI_FRAME_LINE_MAX, "%*s%.*s", pad, "",
+		    (int)end, text);
+		text += end;
+		while (*text == ' ')
+			text++;
+		pad = indent;
+		n++;
+	} while (*text != '\0' && n < max);
+	if (*text != '\0')
+		ellipsis(lines[n - 1], (size_t)width);
+	return n;
+}

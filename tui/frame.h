@@ -54,6 +54,14 @@ int tui_frame_help(char lines[][TUI_FRAME_LINE_MAX], int max);
 void tui_frame_mock_summary(const cJSON *state, char *buf, size_t len);
 
 /* One line of the changes pane for C, WIDTH cells. */
+/*
+ * Wrap TEXT to WIDTH cells into LINES (at most MAX), breaking at a space
+ * and indenting continuations by INDENT; when lines run out, the last
+ * one ends in "...". Returns the number of lines written.
+ */
+int tui_frame_wrap(const char *text, int width, int indent,
+    char lines[][TUI_FRAME_LINE_MAX], int max);
+
 void tui_frame_change_line(
     const struct tui_frame_change *c, int width, char *buf, size_t len);
 

@@ -95,6 +95,7 @@ status_change(int status, struct tui_mock_steps *s, char *desc, size_t len)
 	cJSON_AddNumberToObject(c, "status", status);
 	cJSON_AddStringToObject(c, "fault", "none");
 	s->flaky = 0;
+	s->error_pct = status >= 400 ? 100 : 0;
 	snprintf(desc, len, "status %d", status);
 	return c;
 }
@@ -106,7 +107,7 @@ healthy_change(struct tui_mock_steps *s, char *desc, size_t len)
 
 	cJSON_AddNumberToObject(c, "latency_ms", 0);
 	cJSON_AddNumberToObject(c, "jitter_ms", 0);
-	s->latency = 0;
+	s->latency = s->latency_ms = 0;
 	snprintf(desc, len, "healthy");
 	return c;
 }
@@ -114,11 +115,18 @@ healthy_change(struct tui_mock_steps *s, char *desc, size_t len)
 static cJSON *
 latency_change(struct tui_mock_steps *s, int delta, char *desc, size_t len)
 {
-	int ms = latency_steps[step(&s->latency, delta, NSTEPS(latency_steps))];
-	cJSON *c = cJSON_CreateObject();
+	int was = s->latency, ms;
+	cJSON *c;
 
+	ms = latency_steps[step(&s->latency, delta, NSTEPS(latency_steps))];
+	if (s->latency == was && s->latency_ms == ms) {
+		snprintf(desc, len, "already at %d ms", ms);
+		return NULL;
+	}
+	c = cJSON_CreateObject();
 	cJSON_AddNumberToObject(c, "latency_ms", ms);
 	cJSON_AddNumberToObject(c, "jitter_ms", ms / 10);
+	s->latency_ms = ms;
 	snprintf(desc, len, "latency %dms", ms);
 	return c;
 }
@@ -126,9 +134,15 @@ latency_change(struct tui_mock_steps *s, int delta, char *desc, size_t len)
 static cJSON *
 flaky_change(struct tui_mock_steps *s, int delta, char *desc, size_t len)
 {
-	int pct = flaky_steps[step(&s->flaky, delta, NSTEPS(flaky_steps))];
-	cJSON *c = cJSON_CreateObject(), *mix;
+	int was = s->flaky, pct;
+	cJSON *c, *mix;
 
+	pct = flaky_steps[step(&s->flaky, delta, NSTEPS(flaky_steps))];
+	if (s->flaky == was && s->error_pct == pct) {
+		snprintf(desc, len, "already at %d%% errors", pct);
+		return NULL;
+	}
+	c = cJSON_CreateObject();
 	if (pct > 0) {
 		mix = cJSON_AddObjectToObject(c, "mix");
 		cJSON_AddNumberToObject(mix, "503", pct);
@@ -136,6 +150,7 @@ flaky_change(struct tui_mock_steps *s, int delta, char *desc, size_t len)
 	} else {
 		cJSON_AddNumberToObject(c, "status", 200);
 	}
+	s->error_pct = pct;
 	snprintf(desc, len, "errors %d%%", pct);
 	return c;
 }
@@ -198,12 +213,16 @@ step_below(const int *steps, int n, int value)
 void
 tui_keymap_sync_steps(struct tui_mock_steps *s, int latency_ms, int error_pct)
 {
-	if (latency_ms >= 0)
+	if (latency_ms >= 0) {
 		s->latency = step_below(
 		    latency_steps, NSTEPS(latency_steps), latency_ms);
-	if (error_pct >= 0)
+		s->latency_ms = latency_ms;
+	}
+	if (error_pct >= 0) {
 		s->flaky =
 		    step_below(flaky_steps, NSTEPS(flaky_steps), error_pct);
+		s->error_pct = error_pct;
+	}
 }
 
 cJSON *
@@ -242,7 +261,7 @@ tui_keymap_change(
 	case TUI_ACT_FAULT_GARBAGE:
 		return fault_change("garbage", desc, len);
 	case TUI_ACT_MOCK_RESET:
-		s->latency = s->flaky = 0;
+		s->latency = s->flaky = s->latency_ms = s->error_pct = 0;
 		snprintf(desc, len, "reset");
 		return NULL;
 	default:

@@ -50,6 +50,10 @@ struct tui_key {
 struct tui_mock_steps {
 	int latency; /* index into the latency steps */
 	int flaky;   /* index into the error-percentage steps */
+	/* What the mock does as far as we know: a key at the end of its
+	 * steps changes nothing when the mock is already there. */
+	int latency_ms;
+	int error_pct;
 };
 
 /* The action bound to KEY; TUI_ACT_NONE when the key means nothing. */
@@ -80,8 +84,9 @@ void tui_keymap_sync_steps(
  * The PUT /control change for mock action A, moving S along its steps,
  * with a short description ("status 503", "latency 500ms") in DESC.
  * Returns the change (caller frees), or NULL for TUI_ACT_MOCK_RESET
- * (POST /control/reset; S is set back) and for actions that are not
- * mock changes (DESC empty).
+ * (POST /control/reset; S is set back), for a step key at its end when
+ * the mock is already there (DESC says so: "already at 0 ms"), and for
+ * actions that are not mock changes (DESC empty).
  */
 cJSON *tui_keymap_change(
     enum tui_action a, struct tui_mock_steps *s, char *desc, size_t len);

@@ -5,8 +5,13 @@
 
 #include "tui/table.h"
 
-/* The changes pane is worth showing from this width on. */
+/*
+ * The changes pane is worth showing from 30 columns on; past 38 it has
+ * nothing more to say (a clock, a source, a few words), and each column
+ * is better spent on the detail pane's failure causes.
+ */
 #define CHANGES_MIN_W 30
+#define CHANGES_MAX_W 38
 
 static size_t
 scroll(size_t ntargets, size_t selected, size_t first, int shown)
@@ -20,6 +25,19 @@ scroll(size_t ntargets, size_t selected, size_t first, int shown)
 	if (first + n > ntargets)
 		first = ntargets > n ? ntargets - n : 0;
 	return first;
+}
+
+/* The changes pane's width with the gap before it; 0 when it has no room. */
+static int
+changes_width(int cols)
+{
+	int w = cols * 2 / 5;
+
+	if (cols - CHANGES_MIN_W - 2 < TUI_TABLE_MIN_WIDTH / 2)
+		return 0;
+	w = w < CHANGES_MIN_W ? CHANGES_MIN_W : w;
+	w = w > CHANGES_MAX_W ? CHANGES_MAX_W : w;
+	return w + 2;
 }
 
 void
@@ -53,9 +71,7 @@ tui_layout_compute(int rows, int cols, size_t ntargets, size_t selected,
 	if (l->pane_h < TUI_LAYOUT_PANE_MIN)
 		l->pane_h = 0;
 	l->pane_y = l->table_y + 1 + l->table_rows + 1;
-	l->detail_w = cols - CHANGES_MIN_W - 2 >= TUI_TABLE_MIN_WIDTH / 2
-	                  ? cols * 3 / 5
-	                  : cols;
+	l->detail_w = cols - changes_width(cols);
 	l->first = scroll(ntargets, selected, first, l->table_rows);
 }
 

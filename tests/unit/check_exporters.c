@@ -122,7 +122,7 @@ START_TEST(summary_counts_since_the_last_period)
 	ck_assert_double_eq(
 	    cJSON_GetObjectItem(f, "error_rate")->valuedouble, 0.2);
 	ck_assert_double_eq(
-	    cJSON_GetObjectItem(f, "p50_ms")->valuedouble, 12.3);
+	    cJSON_GetObjectItem(f, "p50_ms")->valuedouble, 12.34);
 	ck_assert_double_eq(
 	    cJSON_GetObjectItem(f, "period_s")->valuedouble, 60);
 	cJSON_Delete(f);

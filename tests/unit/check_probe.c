@@ -437,6 +437,39 @@ START_TEST(snapshot_counts_seconds_and_error_rate)
 }
 END_TEST
 
+START_TEST(a_single_fast_probe_reports_its_own_latency)
+{
+	struct probe_stats *s = probe_stats_create(1, 3, 2);
+	struct probe_snapshot *snap = malloc(sizeof *snap);
+	int64_t now = 1700000000000;
+
+	record(s, true, now, 0.207, NULL);
+	probe_stats_snapshot(s, 0, now, snap);
+	ck_assert_double_eq_tol(snap->p50_ms, 0.207, 0.001);
+	ck_assert_double_eq_tol(snap->p99_ms, 0.207, 0.001);
+	free(snap);
+	probe_stats_destroy(s);
+}
+END_TEST
+
+START_TEST(sub_millisecond_percentiles_are_within_five_percent)
+{
+	struct probe_stats *s = probe_stats_create(1, 3, 2);
+	struct probe_snapshot *snap = malloc(sizeof *snap);
+	int64_t now = 1700000000000;
+	int i;
+
+	/* 0.101..0.300 ms: p50 0.2, p95 0.29. */
+	for (i = 1; i <= 200; i++)
+		record(s, true, now - (i % 60) * 1000, 0.1 + i / 1000.0, NULL);
+	probe_stats_snapshot(s, 0, now, snap);
+	ck_assert_double_eq_tol(snap->p50_ms, 0.2, 0.01);
+	ck_assert_double_eq_tol(snap->p95_ms, 0.29, 0.0145);
+	free(snap);
+	probe_stats_destroy(s);
+}
+END_TEST
+
 START_TEST(percentiles_are_within_ten_percent)
 {
 	struct probe_stats *s = probe_stats_create(1, 3, 2);
@@ -558,6 +591,9 @@ probe_suite(void)
 	tcase_add_test(stats, first_failure_sets_down_at_once);
 	tcase_add_test(stats, snapshot_counts_seconds_and_error_rate);
 	tcase_add_test(stats, percentiles_are_within_ten_percent);
+	tcase_add_test(stats, a_single_fast_probe_reports_its_own_latency);
+	tcase_add_test(
+	    stats, sub_millisecond_percentiles_are_within_five_percent);
 	tcase_add_test(stats, clear_forgets_counts_but_keeps_state);
 	suite_add_tcase(s, parse);
 	suite_add_tcase(s, check);

@@ -351,7 +351,7 @@ END_TEST
 
 START_TEST(status_key_sends_status_and_clears_fault)
 {
-	struct tui_mock_steps s = {0, 3};
+	struct tui_mock_steps s = {0, 3, 0, 25};
 	char desc[64];
 	cJSON *c = tui_keymap_change(TUI_ACT_STATUS_503, &s, desc, sizeof desc);
 
@@ -365,31 +365,42 @@ END_TEST
 
 START_TEST(slow_keys_step_and_stop_at_the_ends)
 {
-	struct tui_mock_steps s = {0, 0};
+	struct tui_mock_steps s = {0, 0, 0, 0};
 	char desc[64];
 	cJSON *c;
 	int i;
 
-	c = tui_keymap_change(TUI_ACT_FASTER, &s, desc, sizeof desc);
-	ck_assert_int_eq(cJSON_GetObjectItem(c, "latency_ms")->valueint, 0);
-	cJSON_Delete(c);
+	/* At the end of the steps and the mock there already: no change. */
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_FASTER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 0 ms");
 	c = tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc);
 	ck_assert_int_eq(cJSON_GetObjectItem(c, "latency_ms")->valueint, 100);
 	ck_assert_int_eq(cJSON_GetObjectItem(c, "jitter_ms")->valueint, 10);
 	ck_assert_str_eq(desc, "latency 100ms");
 	cJSON_Delete(c);
-	for (i = 0; i < 20; i++)
+	for (i = 0; i < 5; i++)
 		cJSON_Delete(
 		    tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc));
 	ck_assert_str_eq(desc, "latency 5000ms");
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_SLOWER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 5000 ms");
+
+	/* Set elsewhere to 50 ms, the mock is not at 0 yet: S sends 0. */
+	tui_keymap_sync_steps(&s, 50, -1);
+	c = tui_keymap_change(TUI_ACT_FASTER, &s, desc, sizeof desc);
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "latency_ms")->valueint, 0);
+	cJSON_Delete(c);
 }
 END_TEST
 
 START_TEST(flaky_keys_send_a_mix_then_plain_200)
 {
-	struct tui_mock_steps s = {0, 0};
+	struct tui_mock_steps s = {0, 0, 0, 0};
 	char desc[64];
 	cJSON *c, *mix;
+	int i;
 
 	c = tui_keymap_change(TUI_ACT_FLAKIER, &s, desc, sizeof desc);
 	mix = cJSON_GetObjectItem(c, "mix");
@@ -401,12 +412,22 @@ START_TEST(flaky_keys_send_a_mix_then_plain_200)
 	ck_assert_ptr_null(cJSON_GetObjectItem(c, "mix"));
 	ck_assert_int_eq(cJSON_GetObjectItem(c, "status")->valueint, 200);
 	cJSON_Delete(c);
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_STEADIER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 0% errors");
+	for (i = 0; i < 5; i++)
+		cJSON_Delete(
+		    tui_keymap_change(TUI_ACT_FLAKIER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "errors 75%");
+	ck_assert_ptr_null(
+	    tui_keymap_change(TUI_ACT_FLAKIER, &s, desc, sizeof desc));
+	ck_assert_str_eq(desc, "already at 75% errors");
 }
 END_TEST
 
 START_TEST(fault_and_reset_keys)
 {
-	struct tui_mock_steps s = {4, 2};
+	struct tui_mock_steps s = {4, 2, 1000, 10};
 	char desc[64];
 	cJSON *c;
 
@@ -427,7 +448,7 @@ END_TEST
 
 START_TEST(steps_follow_a_state_changed_elsewhere)
 {
-	struct tui_mock_steps s = {0, 0};
+	struct tui_mock_steps s = {0, 0, 0, 0};
 	int latency, errors;
 	char desc[64];
 	cJSON *state, *c;
@@ -575,6 +596,78 @@ START_TEST(detail_shows_target_phases_and_recent_results)
 	n = tui_detail_lines(&t, &snap, NOW_MS, 20, lines, 2);
 	ck_assert_int_eq(n, 2);
 	ck_assert_uint_le(strlen(lines[0]), 20);
+}
+END_TEST
+
+START_TEST(detail_counts_one_probe_in_the_singular)
+{
+	struct probe_target t = {
+	    .name = "mock", .url = "http://a/", .method = "GET"};
+	char lines[10][TUI_FRAME_LINE_MAX];
+	int n, i;
+
+	make_down_snapshot(&snap);
+	snap.state_since_wall_ms = NOW_MS - 5000;
+	snap.total = 1;
+	snap.failures = 1;
+	n = tui_detail_lines(&t, &snap, NOW_MS, 100, lines, 10);
+	for (i = 0; i < n && strstr(lines[i], " failed") == NULL; i++)
+		;
+	ck_assert_int_lt(i, n);
+	ck_assert_ptr_nonnull(strstr(lines[i], ", 1 probe, 1 failed"));
+}
+END_TEST
+
+START_TEST(detail_wraps_whole_causes_at_120_columns)
+{
+	struct probe_target t = {.name = "mock",
+	    .url = "http://127.0.0.1:8080/mock",
+	    .method = "GET",
+	    .interval_ms = 1000};
+	const char *cause = "connection reset by peer after 0 bytes, while "
+	                    "waiting for the response";
+	char lines[10][TUI_FRAME_LINE_MAX], all[4096] = "";
+	struct tui_layout l;
+	int n, i;
+
+	tui_layout_compute(40, 120, 1, 0, 0, &l);
+	ck_assert_int_ge(l.detail_w, 80);
+	ck_assert_int_le(120 - l.detail_w, 40);
+
+	make_down_snapshot(&snap);
+	snap.recent[0].bytes = 26;
+	snprintf(snap.recent[0].error_detail, PROBE_DETAIL_LEN, "%s", cause);
+	n = tui_detail_lines(&t, &snap, NOW_MS, l.detail_w, lines, 10);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_le(strlen(lines[i]), (size_t)l.detail_w);
+		ck_assert_ptr_null(strstr(lines[i], "..."));
+		strcat(all, lines[i] + strspn(lines[i], " "));
+		strcat(all, " ");
+	}
+	ck_assert_ptr_nonnull(strstr(all, "body 26 B"));
+	ck_assert_ptr_nonnull(strstr(all, "while waiting for the response"));
+
+	/* Narrow, it still wraps at words within the width. */
+	n = tui_detail_lines(&t, &snap, NOW_MS, 46, lines, 10);
+	for (i = 0; i < n; i++)
+		ck_assert_uint_le(strlen(lines[i]), 46);
+}
+END_TEST
+
+START_TEST(wrap_breaks_at_words_and_marks_a_cut)
+{
+	char lines[4][TUI_FRAME_LINE_MAX];
+
+	ck_assert_int_eq(tui_frame_wrap("short", 20, 2, lines, 4), 1);
+	ck_assert_str_eq(lines[0], "short");
+	ck_assert_int_eq(
+	    tui_frame_wrap("alpha beta gamma delta", 11, 2, lines, 4), 3);
+	ck_assert_str_eq(lines[0], "alpha beta");
+	ck_assert_str_eq(lines[1], "  gamma");
+	ck_assert_str_eq(lines[2], "  delta");
+	ck_assert_int_eq(
+	    tui_frame_wrap("alpha beta gamma delta", 11, 2, lines, 2), 2);
+	ck_assert_str_eq(lines[1], "  gamma...");
 }
 END_TEST
 
@@ -751,6 +844,9 @@ tui_suite(void)
 	tcase_add_test(frame, footer_shows_a_message_instead_of_keys);
 	tcase_add_test(frame, change_line_marks_pending_and_failed);
 	tcase_add_test(frame, detail_shows_target_phases_and_recent_results);
+	tcase_add_test(frame, detail_counts_one_probe_in_the_singular);
+	tcase_add_test(frame, detail_wraps_whole_causes_at_120_columns);
+	tcase_add_test(frame, wrap_breaks_at_words_and_marks_a_cut);
 	suite_add_tcase(s, spark);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, layout);
