@@ -717,6 +717,64 @@ START_TEST(control_sends_keys_and_sees_other_changes)
 }
 END_TEST
 
+/* Wait until CTL's pane holds a change from SOURCE described as DESC. */
+static bool
+wait_for_change(struct tui_control *ctl, const char *source, const char *desc)
+{
+	int64_t end = clock_mono_ms() + 10000;
+	struct tui_control_view v;
+	size_t i;
+
+	do {
+		tui_control_view(ctl, &v);
+		for (i = 0; i < v.nchanges; i++)
+			if (strcmp(v.changes[i].source, source) == 0 &&
+			    strcmp(v.changes[i].desc, desc) == 0)
+				return true;
+		usleep(20000);
+	} while (clock_mono_ms() < end);
+	return false;
+}
+
+START_TEST(control_shows_every_scenario_step_with_its_endpoint)
+{
+	struct mock_server_config c = {.fallback_port = true};
+	struct tui_control_view v;
+	struct mock_server *s;
+	struct mock_client *mc;
+	struct tui_control *ctl;
+	char err[256];
+
+	log_setup(-1, LOG_FORMAT_TEXT, LOG_ERROR);
+	s = mock_server_start(&c, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	mc = mock_client_local(s);
+	ctl = tui_control_start(mc);
+	ck_assert(wait_for_summary(ctl, &v, "200"));
+
+	/* Steps at 0 s come with the play request; named endpoints leave
+	 * the /mock summary alone: both still show, as "scenario". */
+	ck_assert_int_eq(tui_control_scenario(ctl,
+	                     cJSON_Parse("{\"name\": \"t\", \"duration\": "
+	                                 "\"30s\", \"steps\": ["
+	                                 "{\"at\": \"0s\", \"status\": 503},"
+	                                 "{\"at\": \"0s\", \"endpoint\": "
+	                                 "\"checkout\", \"status\": 500},"
+	                                 "{\"at\": \"300ms\", \"endpoint\": "
+	                                 "\"checkout\", \"status\": 404}]}"),
+	                     "play scenario t"),
+	    0);
+	ck_assert(wait_for_change(ctl, "scenario", "503"));
+	ck_assert(wait_for_change(ctl, "scenario", "/mock/checkout 500"));
+	ck_assert(wait_for_change(ctl, "scenario", "/mock/checkout 404"));
+	ck_assert(wait_for_change(ctl, "key", "play scenario t"));
+
+	tui_control_stop(ctl);
+	mock_client_destroy(mc);
+	mock_server_stop(s);
+}
+END_TEST
+
 START_TEST(terminal_without_cursor_addressing_is_refused)
 {
 	ck_assert_int_eq(tui_terminal_kind("xterm"), TUI_TERMINAL_USABLE);
@@ -775,6 +833,8 @@ tui_suite(void)
 	suite_add_tcase(s, layout);
 	suite_add_tcase(s, keys);
 	tcase_add_test(control, control_sends_keys_and_sees_other_changes);
+	tcase_add_test(
+	    control, control_shows_every_scenario_step_with_its_endpoint);
 	tcase_set_timeout(control, 30);
 	suite_add_tcase(s, frame);
 	suite_add_tcase(s, control);
