@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "app/commands.h"
 #include "app/ctl_scenario.h"
@@ -70,6 +69,33 @@ bad_usage(const char *fmt, ...)
 	return 2;
 }
 
+static bool
+takes_value(const char *arg)
+{
+	return strcmp(arg, "--endpoint") == 0 || strcmp(arg, "--url") == 0 ||
+	       strcmp(arg, "--mock-url") == 0 ||
+	       strcmp(arg, "--control-token") == 0;
+}
+
+/* A command, and an endpoint, URL and token that can be used; or 2. */
+static int
+check_args(const struct ctl_args *a)
+{
+	char err[600];
+
+	if (a->nwords == 0)
+		return bad_usage("no command given");
+	if (a->endpoint != NULL && !mock_name_valid(a->endpoint))
+		return bad_usage("bad endpoint '%s': expected up to %d "
+		                 "letters, digits, '.', '_' or '-'",
+		    a->endpoint, MOCK_NAME_MAX);
+	if (mock_client_check_url(a->url, err, sizeof err) < 0 ||
+	    (a->token != NULL &&
+	        mock_client_check_token(a->token, err, sizeof err) < 0))
+		return bad_usage("%s", err);
+	return 0;
+}
+
 /* Options anywhere; 1 for --help, -1 for bad usage. */
 static int
 parse_args(int argc, char **argv, struct ctl_args *a)
@@ -102,6 +128,9 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 			a->token = argv[++i];
 		else if (strncmp(argv[i], "--control-token=", 16) == 0)
 			a->token = argv[i] + 16;
+		else if (takes_value(argv[i]))
+			return bad_usage("option '%s' needs a value", argv[i]),
+			       -1;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
 			return bad_usage("unknown option '%s'", argv[i]), -1;
 		else if (a->nwords == 4)
@@ -110,21 +139,7 @@ parse_args(int argc, char **argv, struct ctl_args *a)
 		else
 			a->words[a->nwords++] = argv[i];
 	}
-	if (a->nwords == 0)
-		return bad_usage("no command given"), -1;
-	if (a->endpoint != NULL && !mock_name_valid(a->endpoint))
-		return bad_usage(
-		           "bad endpoint '%s': expected up to %d letters, "
-		           "digits, '.', '_' or '-'",
-		           a->endpoint, MOCK_NAME_MAX),
-		       -1;
-	if (strncasecmp(a->url, "http://", 7) != 0 &&
-	    strncasecmp(a->url, "https://", 8) != 0)
-		return bad_usage("bad mock URL '%s': expected http://host:port "
-		                 "or https://...",
-		           a->url),
-		       -1;
-	return 0;
+	return check_args(a) != 0 ? -1 : 0;
 }
 
 /* A latency: a bare number is milliseconds, or a duration "1.5s". */

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 
 #include "app/commands.h"
 #include "app/options.h"
+#include "app/stop_line.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "mockserver/client.h"
 #include "mockserver/scenario.h"
@@ -40,6 +43,9 @@ struct dashboard_run {
 	struct tui_dashboard *dash;
 	struct probe_engine *engine;
 	struct mock_scenario *scenario; /* `luna demo`: played at start */
+	int64_t started_ms;             /* monotonic */
+	atomic_ullong results;
+	atomic_ullong failures;
 	char note[300];
 };
 
@@ -261,6 +267,9 @@ on_result(const struct probe_target *t, const struct probe_result *r,
 
 	if (run->logging)
 		probe_output_log(t, r, state_changed, previous);
+	atomic_fetch_add(&run->results, 1);
+	if (!r->ok)
+		atomic_fetch_add(&run->failures, 1);
 	tui_dashboard_notify(run->dash);
 }
 
@@ -298,17 +307,31 @@ log_start(struct dashboard_run *run)
 	cJSON_AddStringToObject(j, "mode", "dashboard");
 	cJSON_AddStringToObject(j, "mock", mock_client_url(run->client));
 	log_event(LOG_INFO, "start", j);
+	run->started_ms = clock_mono_ms();
 }
 
+/* After the engine stopped, so that its last results come before. */
 static void
-log_stop(struct dashboard_run *run, const char *reason)
+log_stop(
+    struct dashboard_run *run, const struct tui_dashboard_end *end, int code)
 {
+	struct stop_line s = {
+	    .reason = end->reason,
+	    .signal = end->signal,
+	    .results = atomic_load(&run->results),
+	    .failures = atomic_load(&run->failures),
+	    .skipped = end->skipped,
+	    .uptime_ms = clock_mono_ms() - run->started_ms,
+	};
 	cJSON *j;
 
 	if (!run->logging)
 		return;
-	j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "reason", reason);
+	j = stop_line_json(&s);
+	if (end->forced != 0)
+		cJSON_AddStringToObject(
+		    j, "forced", stop_line_signal_name(end->forced));
+	cJSON_AddNumberToObject(j, "exit_code", code);
 	log_event(LOG_INFO, "stop", j);
 }
 
@@ -360,6 +383,31 @@ prepare(
 	return 0;
 }
 
+/*
+ * The screen until it stops, then the stop line; the exit status. When
+ * a second signal cuts the stop short, luna exits at once from here, as
+ * the signal would have: the engine still runs, with nothing to wait
+ * for.
+ */
+static int
+show(struct dashboard_run *run, char *err, size_t errlen)
+{
+	struct tui_dashboard_end end;
+	int code = 0;
+
+	if (tui_dashboard_run(run->dash, run->engine, &end, err, errlen) < 0) {
+		end.reason = err;
+		code = 2;
+	}
+	run->engine = NULL; /* stopped, or left running when forced */
+	if (end.forced != 0)
+		code = 128 + end.forced;
+	log_stop(run, &end, code);
+	if (end.forced != 0)
+		_exit(code);
+	return code;
+}
+
 int
 cmd_dashboard(int argc, char **argv)
 {
@@ -376,15 +424,10 @@ cmd_dashboard_scenario(int argc, char **argv, struct mock_scenario *sc)
 	memset(&run, 0, sizeof run);
 	run.scenario = sc;
 	rc = prepare(&run, argc, argv, err, sizeof err);
-	if (rc == 0 && run.o.help) {
+	if (rc == 0 && run.o.help)
 		usage(stdout);
-	} else if (rc == 0 && tui_dashboard_run(
-	                          run.dash, run.engine, err, sizeof err) < 0) {
-		log_stop(&run, err);
-		rc = 2;
-	} else if (rc == 0) {
-		log_stop(&run, "quit");
-	}
+	else if (rc == 0)
+		rc = show(&run, err, sizeof err);
 	finish(&run);
 	if (rc != 0)
 		fprintf(stderr, "luna: %s\n", err);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,13 @@
 #include "app/commands.h"
 #include "app/options.h"
 #include "app/status.h"
+#include "app/stop_line.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "mockserver/scenario_runner.h"
 #include "mockserver/server.h"
+#include "mockserver/state.h"
 #include "probe/emf.h"
 #include "probe/engine.h"
 #include "probe/metrics.h"
@@ -37,6 +41,13 @@
  * driver that stopped taking lines), not a quiet moment.
  */
 #define HEADLESS_STALL_MS 5000
+
+/*
+ * SIGUSR1 is a fire drill for the health check: the engine thread holds
+ * in its next result callback this long, longer than a stall, so
+ * /healthz and `luna health` must fail, then recover by themselves.
+ */
+#define HEADLESS_DRILL_MS 8000
 
 static const char *const headless_switches[] = {"--headless", NULL};
 static const struct options_spec headless_spec = {headless_switches, false};
@@ -56,7 +67,20 @@ struct headless {
 	atomic_ullong results;
 	atomic_ullong failures;
 	uint64_t skipped; /* slots a busy target missed, read on stop */
+	atomic_llong drill_until_ms; /* monotonic; 0: no drill */
+	atomic_bool stopping;
 };
+
+/* The drill: hold the engine thread until its end, or a stop. */
+static void
+hold_for_drill(struct headless *h)
+{
+	struct timespec tick = {0, 50 * 1000000L};
+	int64_t until = atomic_exchange(&h->drill_until_ms, 0);
+
+	while (clock_mono_ms() < until && !atomic_load(&h->stopping))
+		nanosleep(&tick, NULL);
+}
 
 /* The engine thread's callback: one line, and the counts of /metrics. */
 static void
@@ -70,6 +94,8 @@ on_result(const struct probe_target *t, const struct probe_result *r,
 	if (!r->ok)
 		atomic_fetch_add(&h->failures, 1);
 	probe_output_log(t, r, state_changed, previous);
+	if (atomic_load(&h->drill_until_ms) != 0)
+		hold_for_drill(h);
 }
 
 static int64_t
@@ -216,6 +242,40 @@ start_mock(struct headless *h, char *err, size_t errlen)
 	    &h->o.targets, "mock", url, &h->o.defaults, err, errlen);
 }
 
+/*
+ * LUNA_MOCK_SCENARIO, a scenario for the bundled mock to play from the
+ * start, into *OUT (NULL when unset); -1 when it does not load.
+ */
+static int
+open_mock_scenario(struct mock_scenario **out, char *err, size_t errlen)
+{
+	const char *name = getenv("LUNA_MOCK_SCENARIO");
+
+	*out = NULL;
+	if (name == NULL || name[0] == '\0')
+		return 0;
+	*out = mock_scenario_open(name, mock_state_validate, err, errlen);
+	return *out != NULL ? 0 : -1;
+}
+
+/* Play SC (ownership passes; may be NULL) on the bundled mock. */
+static int
+play_mock_scenario(
+    struct headless *h, struct mock_scenario *sc, char *err, size_t errlen)
+{
+	if (sc != NULL && h->mock == NULL) {
+		log_msg(LOG_WARN,
+		    "scenario '%s' not played: no bundled mock runs here",
+		    mock_scenario_name(sc));
+		mock_scenario_destroy(sc);
+		return 0;
+	}
+	if (sc == NULL)
+		return 0;
+	return mock_scenario_runner_play(
+	    mock_server_scenarios(h->mock), sc, err, errlen);
+}
+
 static int
 start_status(struct headless *h, char *err, size_t errlen)
 {
@@ -255,45 +315,67 @@ log_start(struct headless *h)
 static void
 log_stop(struct headless *h, int sig, int64_t drain_ms)
 {
-	cJSON *j = cJSON_CreateObject();
+	struct stop_line s = {
+	    .reason = "signal",
+	    .signal = sig,
+	    .results = h->results,
+	    .failures = h->failures,
+	    .skipped = h->skipped,
+	    .uptime_ms = clock_mono_ms() - h->start_mono_ms,
+	};
+	cJSON *j = stop_line_json(&s);
 
-	cJSON_AddStringToObject(j, "reason", "signal");
-	cJSON_AddStringToObject(
-	    j, "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	cJSON_AddNumberToObject(j, "results", (double)h->results);
-	cJSON_AddNumberToObject(j, "failures", (double)h->failures);
-	cJSON_AddNumberToObject(j, "skipped", (double)h->skipped);
 	cJSON_AddNumberToObject(j, "drain_ms", (double)drain_ms);
-	cJSON_AddNumberToObject(
-	    j, "uptime_ms", (double)(clock_mono_ms() - h->start_mono_ms));
 	cJSON_AddNumberToObject(j, "log_dropped", (double)log_dropped());
-	cJSON_AddNumberToObject(j, "exit_code", 0);
+	/* Lines already lost make the exit status 1 (see output_lost). */
+	cJSON_AddNumberToObject(j, "exit_code", log_dropped() > 0);
 	log_event(LOG_INFO, "stop", j);
+}
+
+static void
+start_drill(struct headless *h)
+{
+	log_msg(LOG_WARN,
+	    "SIGUSR1: holding the probe loop for %d ms, "
+	    "a drill of the health check",
+	    HEADLESS_DRILL_MS);
+	atomic_store(&h->drill_until_ms, clock_mono_ms() + HEADLESS_DRILL_MS);
+}
+
+/* The next signal, or 0 when TIMEOUT_MS (-1: none) passed first. */
+static int
+next_signal(const sigset_t *set, int64_t timeout_ms)
+{
+	struct timespec ts;
+	int sig;
+
+	if (timeout_ms < 0)
+		return sigwait(set, &sig) == 0 ? sig : 0;
+	ts.tv_sec = timeout_ms / 1000;
+	ts.tv_nsec = (timeout_ms % 1000) * 1000000L;
+	sig = sigtimedwait(set, NULL, &ts);
+	return sig > 0 ? sig : 0;
 }
 
 /* Wait for SIGTERM or SIGINT, logging summaries on their period. */
 static int
 wait_for_signal(struct headless *h, const sigset_t *set)
 {
-	int64_t period = h->o.summary_ms, left;
-	struct timespec ts;
+	int64_t period = h->o.summary_ms, left = -1;
 	int sig;
 
 	for (;;) {
-		if (period <= 0) {
-			if (sigwait(set, &sig) == 0)
-				return sig;
-			continue;
+		if (period > 0) {
+			left = h->last_summary_ms + period - clock_mono_ms();
+			if (left <= 0) {
+				log_summaries(h);
+				continue;
+			}
 		}
-		left = h->last_summary_ms + period - clock_mono_ms();
-		if (left <= 0) {
-			log_summaries(h);
-			continue;
-		}
-		ts.tv_sec = left / 1000;
-		ts.tv_nsec = (left % 1000) * 1000000L;
-		sig = sigtimedwait(set, NULL, &ts);
-		if (sig > 0)
+		sig = next_signal(set, left);
+		if (sig == SIGUSR1)
+			start_drill(h);
+		else if (sig != 0)
 			return sig;
 	}
 }
@@ -314,12 +396,14 @@ static int
 run(struct headless *h, const sigset_t *set)
 {
 	struct probe_engine_config ec = {0};
+	struct mock_scenario *sc = NULL;
 	struct probe_engine *e;
 	char err[512];
 	int64_t t0;
-	int sig;
+	int sig, rc;
 
-	if (start_mock(h, err, sizeof err) < 0)
+	if (open_mock_scenario(&sc, err, sizeof err) < 0 ||
+	    start_mock(h, err, sizeof err) < 0)
 		goto fail;
 	h->stats = probe_stats_create(
 	    h->o.targets.count, h->o.fail_threshold, h->o.success_threshold);
@@ -328,6 +412,10 @@ run(struct headless *h, const sigset_t *set)
 	if (start_status(h, err, sizeof err) < 0)
 		goto fail;
 	log_start(h);
+	rc = play_mock_scenario(h, sc, err, sizeof err);
+	sc = NULL;
+	if (rc < 0)
+		goto fail;
 	ec.targets = &h->o.targets;
 	ec.stats = h->stats;
 	ec.on_result = on_result;
@@ -339,6 +427,7 @@ run(struct headless *h, const sigset_t *set)
 
 	sig = wait_for_signal(h, set);
 	t0 = clock_mono_ms();
+	atomic_store(&h->stopping, true);
 	status_stop(h->status);
 	h->status = NULL;
 	/* Stop scheduling; probes in flight finish or time out first. */
@@ -350,6 +439,7 @@ run(struct headless *h, const sigset_t *set)
 	log_stop(h, sig, clock_mono_ms() - t0);
 	return output_lost() ? 1 : 0;
 fail:
+	mock_scenario_destroy(sc);
 	fprintf(stderr, "luna: %s\n", err);
 	return 2;
 }
@@ -362,7 +452,9 @@ usage(FILE *out)
 	    "Probe the targets (the bundled mock when none are given), log\n"
 	    "one JSON line per event on stdout, a summary per target every\n"
 	    "LUNA_SUMMARY_INTERVAL, and serve /healthz, /metrics and\n"
-	    "/results on LUNA_STATUS_LISTEN, until SIGTERM or SIGINT.\n\n"
+	    "/results on LUNA_STATUS_LISTEN, until SIGTERM or SIGINT.\n"
+	    "SIGUSR1 holds the probe loop for 8 s: a drill that /healthz\n"
+	    "must fail, then pass again.\n\n"
 	    "options:\n");
 	options_usage(out);
 }
@@ -410,6 +502,7 @@ cmd_headless(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	code = run(h, &set);
 out:

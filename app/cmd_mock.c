@@ -103,9 +103,16 @@ load_scenario(const char *name_or_file, struct mock_scenario **out)
 static int
 parse_args(struct options *o, int argc, char **argv)
 {
-	char err[512], **args = translate_args(argc, argv);
+	char err[512], **args;
 	int i, rc;
 
+	/* Said here, or the shared parser would name --mock-listen. */
+	if (argc > 1 && strcmp(argv[argc - 1], "--listen") == 0) {
+		memset(o, 0, sizeof *o);
+		fprintf(stderr, "luna mock: option '--listen' needs a value\n");
+		return -1;
+	}
+	args = translate_args(argc, argv);
 	rc = options_parse(o, argc, args, &mock_spec, err, sizeof err);
 	for (i = 0; i < argc; i++)
 		free(args[i]);

@@ -14,9 +14,11 @@
 
 #include "app/commands.h"
 #include "app/options.h"
+#include "app/stop_line.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "probe/emf.h"
 #include "probe/engine.h"
 #include "probe/output.h"
 
@@ -114,22 +116,18 @@ log_start(struct options *o, bool once)
 static void
 log_stop(struct run *run, uint64_t skipped, int64_t started_ms, int code)
 {
-	cJSON *j = cJSON_CreateObject(), *lag;
+	struct stop_line s = {
+	    .reason = got_signal != 0    ? "signal"
+	              : run->output_lost ? "output closed"
+	                                 : "round complete",
+	    .signal = got_signal,
+	    .results = run->results,
+	    .failures = run->failures,
+	    .skipped = skipped,
+	    .uptime_ms = clock_mono_ms() - started_ms,
+	};
+	cJSON *j = stop_line_json(&s), *lag;
 
-	if (got_signal != 0) {
-		cJSON_AddStringToObject(j, "reason", "signal");
-		cJSON_AddStringToObject(
-		    j, "signal", got_signal == SIGINT ? "SIGINT" : "SIGTERM");
-	} else if (run->output_lost) {
-		cJSON_AddStringToObject(j, "reason", "output closed");
-	} else {
-		cJSON_AddStringToObject(j, "reason", "round complete");
-	}
-	cJSON_AddNumberToObject(j, "results", (double)run->results);
-	cJSON_AddNumberToObject(j, "failures", (double)run->failures);
-	cJSON_AddNumberToObject(j, "skipped", (double)skipped);
-	cJSON_AddNumberToObject(
-	    j, "uptime_ms", (double)(clock_mono_ms() - started_ms));
 	lag = cJSON_AddObjectToObject(j, "schedule_lag_ms");
 	cJSON_AddNumberToObject(lag, "p50", lag_percentile(run, 0.50));
 	cJSON_AddNumberToObject(lag, "p99", lag_percentile(run, 0.99));
@@ -265,6 +263,8 @@ cmd_probe(int argc, char **argv)
 		o.log_format =
 		    isatty(STDOUT_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
 	log_setup(STDOUT_FILENO, o.log_format, LOG_INFO);
+	if (o.log_format == LOG_FORMAT_EMF)
+		log_set_decorator(probe_emf_decorate, o.emf_namespace);
 	if (setup_signals(err, sizeof err) < 0) {
 		fprintf(stderr, "luna: %s\n", err);
 		goto out;
@@ -272,6 +272,7 @@ cmd_probe(int argc, char **argv)
 	code = run_probe(&o, options_switch(&o, &probe_spec, "--once"));
 	code = check_output(code);
 out:
+	log_set_decorator(NULL, NULL);
 	options_free(&o);
 	return code;
 }

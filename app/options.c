@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "common/parse.h"
 #include "common/xalloc.h"
+#include "mockserver/client.h"
 
 /* An interval below this is a typo that would hammer the target. */
 #define OPTIONS_INTERVAL_MIN_MS 100
@@ -133,24 +132,8 @@ apply_status_listen(struct options *o, const char *v, char *err, size_t errlen)
 static int
 apply_mock_url(struct options *o, const char *v, char *err, size_t errlen)
 {
-	CURLU *u = curl_url();
-	char *scheme = NULL;
-	int ok;
-
-	if (u == NULL)
-		fatal("out of memory");
-	ok = curl_url_set(u, CURLUPART_URL, v, 0) == CURLUE_OK &&
-	     curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	     (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
-	curl_free(scheme);
-	curl_url_cleanup(u);
-	if (!ok) {
-		snprintf(err, errlen,
-		    "bad mock URL '%s': expected "
-		    "http://host:port or https://...",
-		    v);
+	if (mock_client_check_url(v, err, errlen) < 0)
 		return -1;
-	}
 	free(o->mock_url);
 	o->mock_url = xstrdup(v);
 	return 0;
@@ -159,6 +142,8 @@ apply_mock_url(struct options *o, const char *v, char *err, size_t errlen)
 static int
 apply_token(struct options *o, const char *v, char *err, size_t errlen)
 {
+	if (mock_client_check_token(v, err, errlen) < 0)
+		return -1;
 	free(o->control_token);
 	o->control_token = xstrdup(v);
 	return 0;
@@ -623,7 +608,7 @@ target_json(const struct probe_target *t)
 
 	probe_expect_format(&t->expect, expect, sizeof expect);
 	cJSON_AddStringToObject(j, "name", t->name);
-	cJSON_AddStringToObject(j, "url", t->url);
+	cJSON_AddStringToObject(j, "url", probe_target_display_url(t));
 	cJSON_AddStringToObject(j, "method", t->method);
 	cJSON_AddNumberToObject(j, "interval_ms", (double)t->interval_ms);
 	cJSON_AddNumberToObject(j, "timeout_ms", (double)t->timeout_ms);

@@ -158,6 +158,7 @@ play(struct mock_control *c, char *text)
 	req.authorization = absent_dash(r.authorization);
 	req.source = absent_dash(r.source);
 	req.body = absent_dash(r.body);
+	req.content_type = "application/json";
 	req.body_too_large =
 	    req.body != NULL && strlen(req.body) > MOCK_CONTROL_BODY_MAX;
 	mock_control_handle(c, &req, &rep);

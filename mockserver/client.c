@@ -1,6 +1,8 @@
 #include "mockserver/client.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +14,26 @@
 #include "mockserver/server.h"
 #include "mockserver/state.h"
 
-/* Control replies are small; a larger one is not from a luna mock. */
-#define REPLY_MAX         (1024 * 1024)
+/*
+ * GET /control with 63 endpoints, each with a body near the 64 KiB a
+ * change may carry, runs to about 5 MB; a reply over this cap is not
+ * from a luna mock.
+ */
+#define REPLY_MAX         (16 * 1024 * 1024)
 #define REMOTE_TIMEOUT_MS 10000L
 
 struct mock_client {
 	struct mock_server *server; /* the local backend, or NULL */
 	char *url;
 	char *token;
+	long timeout_ms;         /* of each remote call */
+	const atomic_bool *stop; /* abandon calls once true, or NULL */
 };
 
 struct buffer {
 	char *data;
-	size_t len;
+	size_t len, cap;
+	bool too_large;
 };
 
 struct mock_client *
@@ -49,7 +58,62 @@ mock_client_remote(const char *base_url, const char *token)
 	while (n > 0 && c->url[n - 1] == '/')
 		c->url[--n] = '\0';
 	c->token = token != NULL && token[0] != '\0' ? xstrdup(token) : NULL;
+	c->timeout_ms = REMOTE_TIMEOUT_MS;
 	return c;
+}
+
+int
+mock_client_check_url(const char *url, char *err, size_t errlen)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	const char *why = NULL;
+
+	if (u == NULL)
+		fatal("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		why = "expected http://host:port or https://...";
+	else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	         host[0] == '\0' || strstr(url, ":///") != NULL)
+		/* libcurl reads http:///x as host x; luna does not guess. */
+		why = "no host";
+	else if (strpbrk(url, "?#") != NULL)
+		why = "a query or fragment leaves no room for /control";
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "bad mock URL '%s': %s", url, why);
+	return -1;
+}
+
+int
+mock_client_check_token(const char *token, char *err, size_t errlen)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)token; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			/* The token is a secret: say where, not what. */
+			snprintf(err, errlen,
+			    "bad control token: a control character at "
+			    "byte %zu (CR, LF and the like cannot go in a "
+			    "header)",
+			    (size_t)(p - (const unsigned char *)token));
+			return -1;
+		}
+	return 0;
+}
+
+void
+mock_client_set_limits(
+    struct mock_client *c, long timeout_ms, const atomic_bool *stop)
+{
+	c->timeout_ms = timeout_ms > 0 ? timeout_ms : REMOTE_TIMEOUT_MS;
+	c->stop = stop;
 }
 
 void
@@ -76,13 +140,29 @@ on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct buffer *b = arg;
 	size_t n = size * nmemb;
 
-	if (b->len + n > REPLY_MAX)
+	if (b->len + n > REPLY_MAX) {
+		b->too_large = true;
 		return 0;
-	b->data = xrealloc(b->data, b->len + n + 1);
+	}
+	/* Doubling: a reply of megabytes is not copied over and over. */
+	if (b->len + n + 1 > b->cap) {
+		b->cap = b->cap * 2 + n + 1;
+		b->data = xrealloc(b->data, b->cap);
+	}
 	memcpy(b->data + b->len, ptr, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 	return n;
+}
+
+/* libcurl asks this at least once a second, even while nothing moves. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	const struct mock_client *c = arg;
+
+	return atomic_load(c->stop) ? 1 : 0;
 }
 
 static struct curl_slist *
@@ -128,7 +208,7 @@ remote_call(struct mock_client *c, const char *method, const char *path,
     const char *body, const char *source, char *err, size_t errlen)
 {
 	char url[2048], cerr[CURL_ERROR_SIZE] = "";
-	struct buffer b = {NULL, 0};
+	struct buffer b = {NULL, 0, 0, false};
 	struct curl_slist *h;
 	cJSON *o = NULL;
 	CURLcode rc;
@@ -136,6 +216,9 @@ remote_call(struct mock_client *c, const char *method, const char *path,
 	CURL *e;
 
 	snprintf(url, sizeof url, "%s%s", c->url, path);
+	if (c->token != NULL &&
+	    mock_client_check_token(c->token, err, errlen) < 0)
+		return NULL;
 	e = curl_easy_init();
 	if (e == NULL)
 		fatal("cannot set up libcurl");
@@ -145,7 +228,12 @@ remote_call(struct mock_client *c, const char *method, const char *path,
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, REMOTE_TIMEOUT_MS);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	if (c->stop != NULL) {
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
@@ -153,7 +241,11 @@ remote_call(struct mock_client *c, const char *method, const char *path,
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
 	rc = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-	if (rc != CURLE_OK)
+	if (b.too_large)
+		snprintf(err, errlen,
+		    "%s: reply over %d MiB: not a luna mock's control API", url,
+		    REPLY_MAX / (1024 * 1024));
+	else if (rc != CURLE_OK)
 		snprintf(err, errlen, "cannot reach the mock at '%s': %s", url,
 		    cerr[0] != '\0' ? cerr : curl_easy_strerror(rc));
 	else

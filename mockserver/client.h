@@ -7,6 +7,8 @@
 #ifndef MOCKSERVER_CLIENT_H
 #define MOCKSERVER_CLIENT_H
 
+#include <stdatomic.h>
+
 #include <cjson/cJSON.h>
 
 struct mock_server;
@@ -17,6 +19,23 @@ struct mock_client *mock_client_local(struct mock_server *s);
 
 /* A client for the control API at BASE_URL, with TOKEN (may be NULL). */
 struct mock_client *mock_client_remote(const char *base_url, const char *token);
+
+/*
+ * Check that URL can be a mock's base URL: http or https, with a host,
+ * without a query or fragment. Returns 0, or -1 with the reason in ERR.
+ */
+int mock_client_check_url(const char *url, char *err, size_t errlen);
+
+/* Check that TOKEN can travel in a header (no CR, LF or other control). */
+int mock_client_check_token(const char *token, char *err, size_t errlen);
+
+/*
+ * Bound each remote call of C to TIMEOUT_MS (0: the default, 10 s), and
+ * abandon one within about a second once *STOP (may be NULL) is true.
+ * Call before C is in use; the local backend never waits anyway.
+ */
+void mock_client_set_limits(
+    struct mock_client *c, long timeout_ms, const atomic_bool *stop);
 
 /* Free C; NULL does nothing. */
 void mock_client_destroy(struct mock_client *c);

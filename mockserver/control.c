@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/xalloc.h"
 #include "mockserver/scenario_runner.h"
@@ -190,13 +191,59 @@ authorized(struct mock_control *c, const char *header)
 	return mock_control_token_equal(header + 7, c->token);
 }
 
-/* 401, 403 and 413: the checks every route shares, in that order. */
+/*
+ * A browser names the page that sent a request in Origin; a page of
+ * this mock has the mock's own Host. Any other page (a web site the
+ * user happens to visit) must not change a loopback mock.
+ */
+static bool
+cross_origin(const struct mock_control_request *req)
+{
+	const char *o = req->origin;
+
+	if (o == NULL)
+		return false;
+	if (strncasecmp(o, "http://", 7) == 0)
+		o += 7;
+	else if (strncasecmp(o, "https://", 8) == 0)
+		o += 8;
+	else
+		return true;
+	return req->host == NULL || strcasecmp(o, req->host) != 0;
+}
+
+/* The media type is application/json, with parameters or without. */
+static bool
+is_json(const char *content_type)
+{
+	size_t n = strlen("application/json");
+
+	return content_type != NULL &&
+	       strncasecmp(content_type, "application/json", n) == 0 &&
+	       strchr("; \t", content_type[n]) != NULL;
+}
+
+static void
+refuse_origin(
+    const struct mock_control_request *req, struct mock_control_reply *rep)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof msg,
+	    "cross-origin control change refused: Origin '%.100s' is not "
+	    "this mock's '%.100s'",
+	    req->origin, req->host != NULL ? req->host : "");
+	reply_error(rep, 403, msg);
+}
+
+/* 401, 403, 413 and 415: the checks every route shares, in that order. */
 static bool
 refused(struct mock_control *c, const struct mock_control_request *req,
     struct mock_control_reply *rep)
 {
 	bool change =
 	    strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+	bool body = req->body != NULL && req->body[0] != '\0';
 
 	if (!authorized(c, req->authorization)) {
 		reply_error(rep, 401,
@@ -208,8 +255,13 @@ refused(struct mock_control *c, const struct mock_control_request *req,
 		    "control changes refused: this mock "
 		    "listens beyond loopback and LUNA_CONTROL_TOKEN is not "
 		    "set");
+	} else if (change && cross_origin(req)) {
+		refuse_origin(req, rep);
 	} else if (req->body_too_large) {
 		reply_error(rep, 413, "request body over 64 KiB");
+	} else if (change && body && !is_json(req->content_type)) {
+		reply_error(
+		    rep, 415, "a change needs Content-Type: application/json");
 	} else {
 		return false;
 	}

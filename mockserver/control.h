@@ -21,6 +21,9 @@ struct mock_control_request {
 	bool body_too_large;       /* over MOCK_CONTROL_BODY_MAX */
 	const char *authorization; /* the header, or NULL */
 	const char *source;        /* X-Luna-Source, or NULL for "api" */
+	const char *origin;        /* the Origin header, or NULL */
+	const char *host;          /* the Host header, or NULL */
+	const char *content_type;  /* the Content-Type header, or NULL */
 };
 
 struct mock_control_reply {

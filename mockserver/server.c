@@ -479,6 +479,12 @@ on_control(struct mock_server *s, struct MHD_Connection *conn,
 	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	req.source =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Luna-Source");
+	req.origin = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+	req.host = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	req.content_type = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	mock_control_handle(s->control, &req, &rep);
 	resp = new_reply("application/json", rep.body, strlen(rep.body));
 	cJSON_free(rep.body);

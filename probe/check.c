@@ -195,6 +195,12 @@ probe_check_classify(const struct probe_check_input *in, struct probe_result *r)
 	else if (is_protocol_code(c))
 		set(r, PROBE_ERR_PROTOCOL, "malformed response (%s), %s",
 		    curl_words(in), phase(in));
+	else if (c == CURLE_OUT_OF_MEMORY && in->request_sent &&
+	         !in->headers_done)
+		/* libcurl's words for headers over its own size limits. */
+		set(r, PROBE_ERR_PROTOCOL,
+		    "response headers too large (%s), %s", curl_words(in),
+		    phase(in));
 	else if (c == CURLE_TOO_MANY_REDIRECTS)
 		set(r, PROBE_ERR_REDIRECTS, "more than %d redirects, %s",
 		    in->max_redirects, "while following redirects");

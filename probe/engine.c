@@ -48,7 +48,14 @@ struct slot {
 	size_t body_total;
 	size_t header_bytes;
 	bool headers_done;
+	bool interim; /* the headers being read are of a 1xx answer */
 	bool too_large;
+
+	/* The last request sent, for the phase of a redirect's failure. */
+	long requests;        /* requests sent: one per hop reached */
+	size_t hop_start;     /* bytes received before the last hop */
+	char hop_address[80]; /* "ip:port" of the last hop */
+	char hop_host[256];   /* the host of the URL redirected to */
 };
 
 struct probe_engine {
@@ -123,6 +130,18 @@ heap_pop(struct probe_engine *e)
 	return top;
 }
 
+/* The first digit of the status in an "HTTP/1.1 200 OK" line, or -1. */
+static int
+status_class(const char *line, size_t len)
+{
+	const char *sp = memchr(line, ' ', len);
+
+	if (sp == NULL || (size_t)(sp - line) + 2 > len || sp[1] < '0' ||
+	    sp[1] > '9')
+		return -1;
+	return sp[1] - '0';
+}
+
 /* libcurl's header callback: count bytes, note the mock's change id. */
 static size_t
 on_header(char *data, size_t size, size_t n, void *arg)
@@ -132,10 +151,13 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	char value[32];
 
 	s->header_bytes += len;
-	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0)
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		s->headers_done = false;
+		/* "HTTP/1.1 100 Continue": the real answer is still to come. */
+		s->interim = status_class(data, len) == 1;
+	}
 	if ((len == 2 && data[0] == '\r') || (len == 1 && data[0] == '\n'))
-		s->headers_done = true;
+		s->headers_done = !s->interim;
 	if (len > name && strncasecmp(data, MOCK_CHANGE_HEADER, name) == 0) {
 		snprintf(value, sizeof value, "%.*s", (int)(len - name),
 		    data + name);
@@ -172,6 +194,25 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	}
 	s->body_total += len;
 	return len;
+}
+
+/*
+ * libcurl's pre-request callback: each hop (the request, then each
+ * redirect followed) is connected and about to be sent.
+ */
+static int
+on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
+{
+	struct slot *s = arg;
+
+	(void)local_ip;
+	(void)local_port;
+	s->requests++;
+	s->hop_start = s->header_bytes + s->body_total;
+	s->headers_done = false;
+	snprintf(s->hop_address, sizeof s->hop_address,
+	    strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
+	return CURL_PREREQFUNC_OK;
 }
 
 static void
@@ -224,24 +265,31 @@ set_connection(struct slot *s)
 	curl_easy_setopt(s->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 }
 
+/* URL's host, and host:port, for messages. */
+static void
+url_host(const char *url, char *host, size_t hostlen, char *authority,
+    size_t authlen)
+{
+	CURLU *u = curl_url();
+	char *h = NULL, *port = NULL;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_HOST, &h, 0);
+		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	}
+	snprintf(host, hostlen, "%s", h ? h : "");
+	snprintf(authority, authlen, "%s:%s", h ? h : "", port ? port : "");
+	curl_free(h);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
 /* Remember the URL's host and port for messages. */
 static void
 note_host(struct slot *s)
 {
-	CURLU *u = curl_url();
-	char *host = NULL, *port = NULL;
-
-	if (u != NULL &&
-	    curl_url_set(u, CURLUPART_URL, s->t->url, 0) == CURLUE_OK) {
-		curl_url_get(u, CURLUPART_HOST, &host, 0);
-		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-	}
-	snprintf(s->host, sizeof s->host, "%s", host ? host : "");
-	snprintf(s->authority, sizeof s->authority, "%s:%s", host ? host : "",
-	    port ? port : "");
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	url_host(s->t->url, s->host, sizeof s->host, s->authority,
+	    sizeof s->authority);
 }
 
 static void
@@ -266,6 +314,8 @@ slot_init(struct probe_engine *e, struct slot *s, size_t i)
 	curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(s->easy, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(s->easy, CURLOPT_PREREQDATA, s);
 	for (h = s->t->headers; h != NULL && *h != NULL; h++)
 		s->headers = curl_slist_append(s->headers, *h);
 	curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, s->headers);
@@ -290,7 +340,9 @@ slot_start(struct probe_engine *e, struct slot *s, int64_t due_ms)
 	s->busy = true;
 	s->errbuf[0] = '\0';
 	s->body_total = s->header_bytes = 0;
-	s->headers_done = s->too_large = false;
+	s->headers_done = s->too_large = s->interim = false;
+	s->requests = 0;
+	s->hop_start = 0;
 	if (s->body != NULL)
 		s->body[0] = '\0';
 	memset(&s->r, 0, sizeof s->r);
@@ -336,13 +388,43 @@ read_timings(struct slot *s)
 	s->r.tls_ms = tls > conn ? tls - conn : 0;
 }
 
+/*
+ * After a redirect, the timings and byte counts add up every hop, so
+ * how far the exchange got is told by the last hop alone: whether its
+ * request went out (on_prereq), and what came back since.
+ */
+static void
+fill_redirected(struct slot *s, long redirects, struct probe_check_input *in,
+    char *address, size_t addrlen)
+{
+	char *url = NULL;
+	bool sent = s->requests > redirects;
+
+	curl_easy_getinfo(s->easy, CURLINFO_EFFECTIVE_URL, &url);
+	if (url != NULL) {
+		url_host(
+		    url, s->hop_host, sizeof s->hop_host, address, addrlen);
+		in->host = s->hop_host;
+	}
+	if (sent)
+		snprintf(address, addrlen, "%s", s->hop_address);
+	in->tls = url != NULL && strncasecmp(url, "https:", 6) == 0;
+	in->resolved = sent || in->code != CURLE_COULDNT_RESOLVE_HOST;
+	in->connected = sent;
+	in->tls_done = sent && in->tls;
+	in->request_sent = sent;
+	in->received =
+	    sent ? s->header_bytes + s->body_total - s->hop_start : 0;
+	in->headers_done = sent && s->headers_done;
+}
+
 static void
 fill_check_input(struct slot *s, CURLcode code, struct probe_check_input *in,
     char *address, size_t addrlen)
 {
 	double pre = info_ms(s->easy, CURLINFO_PRETRANSFER_TIME_T);
 	char *ip = NULL;
-	long port = 0, os_errno = 0, length_known;
+	long port = 0, os_errno = 0, length_known, redirects = 0;
 	curl_off_t length = -1;
 
 	curl_easy_getinfo(s->easy, CURLINFO_OS_ERRNO, &os_errno);
@@ -380,6 +462,9 @@ fill_check_input(struct slot *s, CURLcode code, struct probe_check_input *in,
 	in->too_large = s->too_large;
 	in->max_body_bytes = s->t->max_body_bytes;
 	in->max_redirects = s->t->max_redirects;
+	curl_easy_getinfo(s->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+	if (redirects > 0)
+		fill_redirected(s, redirects, in, address, addrlen);
 }
 
 /* A transfer ended: make its result and hand it on. */
@@ -395,7 +480,8 @@ slot_finish(struct probe_engine *e, struct slot *s, CURLcode code)
 	curl_multi_remove_handle(e->multi, s->easy);
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
 	read_timings(s);
-	s->r.status = (int)status;
+	/* An interim answer (1xx) alone is no response. */
+	s->r.status = status >= 200 ? (int)status : 0;
 	s->r.bytes = s->too_large ? s->t->max_body_bytes : s->body_total;
 
 	fill_check_input(s, code, &in, address, sizeof address);

@@ -19,7 +19,7 @@ probe_output_result_json(
 	const char *error = probe_error_name(r->error);
 
 	cJSON_AddStringToObject(o, "target", t->name);
-	cJSON_AddStringToObject(o, "url", t->url);
+	cJSON_AddStringToObject(o, "url", probe_target_display_url(t));
 	cJSON_AddStringToObject(o, "method", t->method);
 	cJSON_AddBoolToObject(o, "ok", r->ok);
 	cJSON_AddNumberToObject(o, "status", r->status);

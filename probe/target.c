@@ -1,11 +1,15 @@
 #include "probe/target.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -230,6 +234,7 @@ target_free(struct probe_target *t)
 
 	free(t->name);
 	free(t->url);
+	free(t->display_url);
 	free(t->method);
 	for (h = t->headers; h != NULL && *h != NULL; h++)
 		free(*h);
@@ -350,6 +355,32 @@ out:
 	return rc;
 }
 
+/* URL with the password of its userinfo as "***"; caller frees. */
+static char *
+redact_url(const char *url)
+{
+	const char *host = strstr(url, "://"), *at = NULL, *colon, *p;
+	char *out;
+
+	host = host != NULL ? host + 3 : url;
+	/* The userinfo ends at the authority's last '@'. */
+	for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+		if (*p == '@')
+			at = p;
+	colon = at != NULL ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (colon == NULL)
+		return xstrdup(url);
+	out = xmalloc(strlen(url) + 4);
+	sprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	return out;
+}
+
+const char *
+probe_target_display_url(const struct probe_target *t)
+{
+	return t->display_url != NULL ? t->display_url : t->url;
+}
+
 /* Append a target for URL with the defaults; NAME NULL picks one. */
 static struct probe_target *
 target_append(struct probe_target_list *list, const char *name, const char *url,
@@ -379,6 +410,7 @@ target_append(struct probe_target_list *list, const char *name, const char *url,
 	memset(t, 0, sizeof *t);
 	t->name = xstrdup(name != NULL ? name : unique);
 	t->url = xstrdup(url);
+	t->display_url = redact_url(url);
 	t->method = xstrdup(d->method);
 	t->headers = xcalloc(1, sizeof *t->headers);
 	t->interval_ms = d->interval_ms;
@@ -712,22 +744,36 @@ regex_skip_bracket(const char *p)
 	return *p == '\0' ? p - 1 : p;
 }
 
-/* The count of "{m}", "{m,}" or "{m,n}" at P (the larger bound), or -1. */
+/* Read the decimal at P into *OUT (kept from overflowing); past it. */
+static const char *
+regex_bound(const char *p, long *out)
+{
+	for (*out = 0; isdigit((unsigned char)*p); p++)
+		if (*out < 1000000)
+			*out = *out * 10 + (*p - '0');
+	return p;
+}
+
+/*
+ * The count of "{m}", "{m,}", "{m,n}" or "{,n}" (glibc's 0 to n) at P,
+ * the larger bound, or -1 when P opens none.
+ */
 static long
 regex_count(const char *p, const char **end)
 {
-	char *e;
-	long m, n;
+	const char *e;
+	long m, n = 0;
+	bool has_m;
 
-	if (*p != '{' || !isdigit((unsigned char)p[1]))
+	if (*p != '{')
 		return -1;
-	m = strtol(p + 1, &e, 10);
-	n = m;
+	has_m = isdigit((unsigned char)p[1]);
+	e = regex_bound(p + 1, &m);
 	if (*e == ',' && isdigit((unsigned char)e[1]))
-		n = strtol(e + 1, &e, 10);
-	else if (*e == ',')
+		e = regex_bound(e + 1, &n);
+	else if (*e == ',' && has_m)
 		e++;
-	if (*e != '}')
+	if (*e != '}' || (!has_m && n == 0))
 		return -1;
 	*end = e;
 	return n > m ? n : m;
@@ -781,7 +827,8 @@ regex_check_cost(const char *re, char *why, size_t len)
 		}
 		if (size[depth] > REGEX_SIZE_MAX) {
 			snprintf(why, len,
-			    "counted repetition expands it over %d steps",
+			    "expands to over %d steps (counts copy what they "
+			    "repeat)",
 			    REGEX_SIZE_MAX);
 			return -1;
 		}
@@ -860,11 +907,35 @@ check_known_fields(const struct field_ctx *c, const cJSON *obj)
 	return 0;
 }
 
+/* An address family the URL's host (an address literal) cannot have. */
+static const char *
+ip_contradiction(const struct probe_target *t)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	struct in_addr a4;
+	const char *why = NULL;
+
+	if (u == NULL)
+		fatal("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, t->url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (t->ip == PROBE_IP_V6 && inet_pton(AF_INET, host, &a4) == 1)
+			why = "\"6\", but the URL's host is an IPv4 address";
+		else if (t->ip == PROBE_IP_V4 && host[0] == '[')
+			why = "\"4\", but the URL's host is an IPv6 address";
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return why;
+}
+
 /* Checks that could never pass, or never check anything. */
 static int
 target_checks(const struct field_ctx *c, const struct probe_target *t)
 {
 	bool body_check = t->body_contains != NULL || t->body_regex != NULL;
+	const char *why;
 
 	if (t->body_contains != NULL && *t->body_contains == '\0')
 		return field_error(c, "body_contains", "empty text");
@@ -872,6 +943,8 @@ target_checks(const struct field_ctx *c, const struct probe_target *t)
 		return field_error(c,
 		    t->body_contains != NULL ? "body_contains" : "body_regex",
 		    "a HEAD request gets no body to check");
+	if ((why = ip_contradiction(t)) != NULL)
+		return field_error(c, "ip", why);
 	return 0;
 }
 
@@ -958,41 +1031,123 @@ probe_targets_parse_json(struct probe_target_list *list, const cJSON *array,
 	return 0;
 }
 
-/* Read all of PATH into a NUL-terminated buffer; caller frees. */
-static char *
-read_file(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 4096, n;
-	char *buf;
+/* A config file larger than this is a mistake, not a list of targets. */
+#define CONFIG_MAX_BYTES (4 << 20)
 
-	if (f == NULL) {
+/* Open PATH if it is a regular file of a sane size; -1 and ERR if not. */
+static int
+open_config(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(err, errlen, "cannot read config '%s': %s", path,
 		    strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "cannot read config '%s': %s", path,
+		    S_ISDIR(st.st_mode) ? "a directory, not a file"
+		                        : "not a regular file");
+	} else if (st.st_size > CONFIG_MAX_BYTES) {
+		snprintf(err, errlen,
+		    "cannot read config '%s': %lld bytes, over the %d MiB "
+		    "limit",
+		    path, (long long)st.st_size, CONFIG_MAX_BYTES >> 20);
+	} else {
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Read all of PATH into a NUL-terminated buffer; caller frees. */
+static char *
+read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	char *buf = xmalloc(CONFIG_MAX_BYTES + 2);
+	int fd = open_config(path, err, errlen);
+	ssize_t n = 0;
+
+	*len = 0;
+	while (fd >= 0 && *len <= CONFIG_MAX_BYTES &&
+	       (n = read(fd, buf + *len, CONFIG_MAX_BYTES + 1 - *len)) > 0)
+		*len += (size_t)n;
+	if (fd >= 0 && n < 0)
+		snprintf(err, errlen, "cannot read config '%s': %s", path,
+		    strerror(errno));
+	else if (*len > CONFIG_MAX_BYTES)
+		snprintf(err, errlen,
+		    "cannot read config '%s': over the %d MiB limit", path,
+		    CONFIG_MAX_BYTES >> 20);
+	if (fd >= 0)
+		close(fd);
+	if (fd < 0 || n < 0 || *len > CONFIG_MAX_BYTES) {
+		free(buf);
 		return NULL;
 	}
-	buf = xmalloc(cap);
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	fclose(f);
+	buf[*len] = '\0';
 	return buf;
+}
+
+/*
+ * Walk the JSON TEXT up to STOP: the nesting depth there goes in
+ * *DEPTH; returns the offset of the first NUL, raw or written \u0000
+ * in a string (cJSON would cut the string there), or -1.
+ */
+static long
+scan_json(const char *text, size_t stop, int *depth)
+{
+	bool in_string = false;
+	size_t i;
+
+	*depth = 0;
+	for (i = 0; i < stop; i++) {
+		if (text[i] == '\0')
+			return (long)i;
+		if (in_string && text[i] == '\\') {
+			if (strncmp(text + i + 1, "u0000", 5) == 0)
+				return (long)i;
+			i += text[i + 1] != '\0';
+		} else if (text[i] == '"') {
+			in_string = !in_string;
+		} else if (!in_string && strchr("[{", text[i]) != NULL) {
+			++*depth;
+		} else if (!in_string && strchr("]}", text[i]) != NULL) {
+			--*depth;
+		}
+	}
+	return -1;
 }
 
 cJSON *
 probe_targets_read_config(const char *path, char *err, size_t errlen)
 {
 	const char *end = NULL;
+	size_t len;
+	long nul;
 	char *text;
 	cJSON *root;
+	int depth;
 
-	if ((text = read_file(path, err, errlen)) == NULL)
+	if ((text = read_file(path, &len, err, errlen)) == NULL)
 		return NULL;
+	if ((nul = scan_json(text, len, &depth)) >= 0) {
+		snprintf(err, errlen,
+		    "bad config '%s': a NUL character at byte %ld", path, nul);
+		free(text);
+		return NULL;
+	}
 	root = cJSON_ParseWithOpts(text, &end, 1);
-	if (root == NULL)
+	if (root == NULL && end != NULL)
+		scan_json(text, (size_t)(end - text), &depth);
+	if (root == NULL && depth >= CJSON_NESTING_LIMIT)
+		snprintf(err, errlen,
+		    "bad config '%s': nested over %d levels deep at byte %td",
+		    path, CJSON_NESTING_LIMIT, end - text);
+	else if (root == NULL)
 		snprintf(err, errlen,
 		    "bad config '%s': invalid JSON at "
 		    "byte %td",

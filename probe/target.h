@@ -25,6 +25,7 @@ enum probe_ip {
 struct probe_target {
 	char *name;		/* unique; defaults to host[:port][/path] */
 	char *url;
+	char *display_url;	/* url with its password as "***" */
 	char *method;		/* GET, HEAD, POST, ... */
 	char **headers;		/* "Name: value", NULL-terminated */
 	char *body;		/* request body or NULL */
@@ -125,6 +126,12 @@ int probe_method_check(const char *method, char *err, size_t errlen);
  */
 int probe_header_check(const char *name, size_t name_len, const char *value,
     char *err, size_t errlen);
+
+/*
+ * T's URL as logs and screens show it: a password in its userinfo is
+ * written "***" (http://user:***@host/). Owned by T.
+ */
+const char *probe_target_display_url(const struct probe_target *t);
 
 /* The index of the target named NAME in LIST, or -1. */
 long probe_targets_find(const struct probe_target_list *list,

@@ -1,6 +1,7 @@
 #include "tui/control.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ struct tui_control {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping;
+	atomic_bool abandon; /* the client's call in progress gives up */
 	struct request queue[QUEUE_MAX];
 	size_t qhead, qlen;
 	unsigned long next_id;
@@ -313,6 +315,8 @@ tui_control_start(struct mock_client *c)
 	pthread_condattr_t attr;
 
 	ctl->client = c;
+	atomic_init(&ctl->abandon, false);
+	mock_client_set_limits(c, TUI_CONTROL_TIMEOUT_MS, &ctl->abandon);
 	pthread_mutex_init(&ctl->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -326,15 +330,25 @@ tui_control_start(struct mock_client *c)
 }
 
 void
-tui_control_stop(struct tui_control *ctl)
+tui_control_cancel(struct tui_control *ctl)
 {
 	if (ctl == NULL)
 		return;
+	atomic_store(&ctl->abandon, true);
 	pthread_mutex_lock(&ctl->lock);
 	ctl->stopping = true;
 	pthread_cond_signal(&ctl->wake);
 	pthread_mutex_unlock(&ctl->lock);
+}
+
+void
+tui_control_stop(struct tui_control *ctl)
+{
+	if (ctl == NULL)
+		return;
+	tui_control_cancel(ctl);
 	pthread_join(ctl->thread, NULL);
+	mock_client_set_limits(ctl->client, 0, NULL);
 	while (ctl->qlen > 0) {
 		cJSON_Delete(ctl->queue[ctl->qhead].change);
 		ctl->qhead = (ctl->qhead + 1) % QUEUE_MAX;

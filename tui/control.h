@@ -16,6 +16,8 @@
 #define TUI_CONTROL_CHANGES          16   /* changes kept for the pane */
 #define TUI_CONTROL_POLL_MS          2000 /* how often the state is read */
 #define TUI_CONTROL_SCENARIO_POLL_MS 500  /* the same while a scenario plays */
+/* A remote mock that takes longer than this to answer is unreachable. */
+#define TUI_CONTROL_TIMEOUT_MS 2500
 
 struct mock_client;
 struct tui_control;
@@ -34,6 +36,12 @@ struct tui_control_view {
 
 /* Start the worker for client C (which outlives it); never NULL. */
 struct tui_control *tui_control_start(struct mock_client *c);
+
+/*
+ * Tell the worker to stop, abandoning a remote call in progress (within
+ * about a second), without waiting for it; NULL does nothing.
+ */
+void tui_control_cancel(struct tui_control *ctl);
 
 /* Stop the worker, dropping changes not sent yet; NULL does nothing. */
 void tui_control_stop(struct tui_control *ctl);

@@ -1,9 +1,12 @@
 #include "tui/dashboard.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -30,6 +33,7 @@
 #define FRAME_MS   100   /* at most ten frames a second */
 #define MESSAGE_MS 3000  /* how long a footer message stays */
 #define NOTE_MS    10000 /* how long the note at the start stays */
+#define HINT_MS    1000  /* a stop that takes longer says how to cut it */
 #define PANE_LINES 40
 #define KEY_ESC    27
 
@@ -49,6 +53,7 @@ struct tui_dashboard {
 	SCREEN *screen;
 	enum tui_glyphs glyphs;
 	bool colour, help, paused, quit;
+	bool closed; /* the terminal hung up */
 	size_t selected, first;
 	struct tui_mock_steps steps;
 	cJSON *scenarios; /* the picker's list while it is open, else NULL */
@@ -59,16 +64,40 @@ struct tui_dashboard {
 };
 
 /*
- * Signal handlers and fatal()'s hook take no argument, so the signal
- * seen and the stderr put aside while the screen is ours are file-wide.
+ * Signal handlers and fatal()'s hook take no argument, so the signals
+ * seen, the pipe that wakes a wait for them and the stderr put aside
+ * while the screen is ours are file-wide.
  */
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal; /* the first one */
+static volatile sig_atomic_t last_signal; /* the latest SIGINT, SIGTERM */
+static volatile sig_atomic_t interrupts;  /* how many of those came */
+static int wake_fds[2] = {-1, -1};
 static int saved_stderr = -1;
+
+/* Wake a wait on wake_fds; a full pipe holds a wakeup already. */
+static void
+wake(void)
+{
+	ssize_t n = write(wake_fds[1], "w", 1);
+
+	(void)n;
+}
 
 static void
 on_signal(int sig)
 {
-	stop_signal = sig;
+	int saved = errno;
+
+	if (stop_signal == 0)
+		stop_signal = sig;
+
+	/* A SIGHUP follows a closed terminal: no reason to hurry. */
+	if (sig != SIGHUP) {
+		last_signal = sig;
+		interrupts++;
+	}
+	wake();
+	errno = saved;
 }
 
 static void
@@ -218,20 +247,39 @@ close_screen(struct tui_dashboard *d)
 	d->screen = NULL;
 }
 
-/* Catch the stop signals before ncurses would (it leaves set ones). */
-static void
-catch_signals(struct sigaction old[3])
+/*
+ * Catch the stop signals before ncurses would (it leaves set ones). A
+ * SIGHUP ignored from the start (nohup) stays ignored: a terminal that
+ * goes away is then seen on stdin.
+ */
+static int
+catch_signals(struct sigaction old[3], char *err, size_t errlen)
 {
 	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
 	int i;
 
+	if (pipe(wake_fds) < 0) {
+		snprintf(
+		    err, errlen, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		fcntl(wake_fds[i], F_SETFD, FD_CLOEXEC);
+		fcntl(wake_fds[i], F_SETFL, O_NONBLOCK);
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
 	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
+		sigaddset(&sa.sa_mask, sigs[i]);
+	stop_signal = last_signal = interrupts = 0;
+	for (i = 0; i < 3; i++) {
+		sigaction(sigs[i], NULL, &old[i]);
+		if (sigs[i] != SIGHUP || old[i].sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+	return 0;
 }
 
 static void
@@ -240,6 +288,19 @@ release_signals(const struct sigaction old[3])
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
 	sigaction(SIGHUP, &old[2], NULL);
+	close(wake_fds[0]);
+	close(wake_fds[1]);
+	wake_fds[0] = wake_fds[1] = -1;
+}
+
+/* True when the terminal hung up: ncurses then only ever reads ERR. */
+static bool
+terminal_gone(void)
+{
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+
+	return poll(&p, 1, 0) > 0 &&
+	       (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 /* Snapshot every target at NOW; count those up and down. */
@@ -700,12 +761,16 @@ run_loop(struct tui_dashboard *d)
 	bool dirty = true, message = false;
 	int ch;
 
-	while (!d->quit && !stop_signal) {
+	while (!d->quit && !stop_signal && !d->closed) {
 		/* Keys first: every key waiting is handled before a frame. */
 		while ((ch = getch()) != ERR) {
 			handle_key(d, ch);
 			dirty = true;
 			timeout(0);
+		}
+		if (terminal_gone()) {
+			d->closed = true;
+			break;
 		}
 		if (changed(d, &results, &generation, &second, &message))
 			dirty = true;
@@ -724,15 +789,105 @@ run_loop(struct tui_dashboard *d)
 	}
 }
 
+/* What stopped the screen, for the stop line. */
+static void
+tell_end(const struct tui_dashboard *d, struct tui_dashboard_end *end)
+{
+	if (stop_signal != 0) {
+		end->reason = "signal";
+		end->signal = stop_signal;
+	} else if (d->closed) {
+		end->reason = "terminal closed";
+	} else {
+		end->reason = "quit";
+	}
+}
+
+struct wind_down {
+	struct probe_engine *engine;
+	struct tui_control *control;
+	atomic_bool done;
+};
+
+static void *
+wind_down_main(void *arg)
+{
+	struct wind_down *w = arg;
+
+	probe_engine_stop(w->engine);
+	tui_control_stop(w->control);
+	atomic_store(&w->done, true);
+	wake();
+	return NULL;
+}
+
+/* Say once, when the stop takes a while, how to cut it short. */
+static int
+hint_wait(struct tui_dashboard *d, int64_t *hint_at)
+{
+	int64_t left = *hint_at - clock_mono_ms();
+
+	if (*hint_at == 0)
+		return -1;
+	if (left > 0)
+		return (int)left;
+	*hint_at = 0;
+	if (!d->closed)
+		fprintf(stderr, "luna: waiting for the probes in flight; "
+		                "Ctrl-C again stops at once\n");
+	return -1;
+}
+
+/*
+ * Stop ENGINE (its probes in flight finish, and are logged) and the
+ * mock's worker on a thread of their own, so that one more SIGINT or
+ * SIGTERM than the SEEN ones can cut the wait short: then false, and
+ * both run on.
+ */
+static bool
+wind_down(struct tui_dashboard *d, struct probe_engine *engine, int seen)
+{
+	struct wind_down *w = xcalloc(1, sizeof *w);
+	struct pollfd p = {.fd = wake_fds[0], .events = POLLIN};
+	int64_t hint_at = clock_mono_ms() + HINT_MS;
+	char buf[16];
+	pthread_t t;
+
+	w->engine = engine;
+	w->control = d->control;
+	atomic_init(&w->done, false);
+	if (pthread_create(&t, NULL, wind_down_main, w) != 0) {
+		/* No thread to spare: stop here, and wait it out. */
+		wind_down_main(w);
+		free(w);
+		return true;
+	}
+	while (!atomic_load(&w->done) && interrupts == seen)
+		if (poll(&p, 1, hint_wait(d, &hint_at)) > 0 &&
+		    read(wake_fds[0], buf, sizeof buf) < 0)
+			continue;
+	if (!atomic_load(&w->done))
+		return false; /* w stays with the thread: luna exits now */
+	pthread_join(t, NULL);
+	free(w);
+	return true;
+}
+
 int
 tui_dashboard_run(struct tui_dashboard *d, struct probe_engine *engine,
-    char *err, size_t errlen)
+    struct tui_dashboard_end *end, char *err, size_t errlen)
 {
 	struct sigaction old[3];
+	int seen;
 
-	catch_signals(old);
+	memset(end, 0, sizeof *end);
+	if (catch_signals(old, err, errlen) != 0) {
+		probe_engine_stop(engine);
+		return -1;
+	}
 	if (open_screen(d, err, errlen) != 0) {
 		release_signals(old);
+		probe_engine_stop(engine);
 		return -1;
 	}
 	d->engine = engine;
@@ -745,10 +900,18 @@ tui_dashboard_run(struct tui_dashboard *d, struct probe_engine *engine,
 	}
 	timeout(0);
 	run_loop(d);
+	seen = interrupts;
+	tell_end(d, end);
 
-	/* The terminal first: a remote mock may keep the worker a while. */
+	/* The terminal first: neither the probes nor the mock wait for it. */
+	tui_control_cancel(d->control);
 	close_screen(d);
-	tui_control_stop(d->control);
+	end->skipped = engine != NULL ? probe_engine_skipped(engine) : 0;
+	d->engine = NULL;
+	if (!wind_down(d, engine, seen)) {
+		end->forced = last_signal;
+		return 0;
+	}
 	d->control = NULL;
 	release_signals(old);
 	return 0;

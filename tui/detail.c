@@ -29,9 +29,9 @@ state_line(const struct probe_snapshot *s, int64_t now, char *buf, size_t len)
 	}
 	tui_format_uptime(
 	    (now - s->state_since_wall_ms) / 1000, since, sizeof since);
-	snprintf(buf, len, "%s for %s, %llu probes, %llu failed",
+	snprintf(buf, len, "%s for %s, %llu probe%s, %llu failed",
 	    tui_table_health_name(h), since, (unsigned long long)s->total,
-	    (unsigned long long)s->failures);
+	    s->total == 1 ? "" : "s", (unsigned long long)s->failures);
 }
 
 /* Time to detect and to recover at the last flips, from the mock change. */

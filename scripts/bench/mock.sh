@@ -159,7 +159,8 @@ awk -v base="$nginx_rps" '{
 	echo "  mockoon              not run ($mockoon_why)"
 
 # --- 1 s latency, 2,000 connections: held by suspension, not threads ---
-curl -s -m 5 -X PUT -d '{"latency_ms": 1000}' "$mock_url/control" >/dev/null
+curl -s -m 5 -X PUT -H 'Content-Type: application/json' \
+	-d '{"latency_ms": 1000}' "$mock_url/control" >/dev/null
 rss_max=0
 (
 	while kill -0 "$luna_pid" 2>/dev/null; do

@@ -130,3 +130,43 @@ quit_cleanly() {
 		fail "terminal left on the alternate screen"
 	return 0
 }
+
+# Start tests/integration/probe_server.py with ARGS; sets SERVER_URL.
+start_test_server() {
+	local out=$tmp/server.$RANDOM port= _
+	python3 "$here/probe_server.py" --lifetime 120 "$@" >"$out" &
+	pids_to_stop+=($!)
+	for _ in $(seq 50); do
+		port=$(awk '/^PORT/ {print $2}' "$out")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	[ -n "$port" ] || fail "the test server did not start"
+	SERVER_URL="http://127.0.0.1:$port"
+}
+
+# The pid of luna in the pane (the pane's shell runs it as its child).
+luna_pid() {
+	ps -o pid= --ppid "$(tm display -p '#{pane_pid}')" | head -n 1 |
+		tr -d ' '
+}
+
+# Wait until luna has exited (at most SECONDS, default 5); sets ELAPSED
+# to the tenths of a second it took.
+wait_exit() {
+	local tenths=$((${1:-5} * 10))
+	ELAPSED=0
+	while [ ! -s "$tmp/rc" ] && [ "$ELAPSED" -lt "$tenths" ]; do
+		sleep 0.1
+		ELAPSED=$((ELAPSED + 1))
+	done
+	[ -s "$tmp/rc" ] || fail "luna still runs after ${1:-5} s"
+}
+
+# Move on to a new tmux server: one just killed may still hold its socket.
+nservers=0
+new_server() {
+	tm kill-server 2>/dev/null || true
+	nservers=$((nservers + 1))
+	sock="luna-dash-$$-$nservers"
+}

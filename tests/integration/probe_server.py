@@ -121,6 +121,17 @@ def handle(conn):
         pass
     elif word == "loop":
         reply(conn, 302, b"", ["Location: /loop"])
+    elif word == "continue":
+        # An interim answer only: the real one never comes.
+        conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        hang(conn)
+    elif word == "bighead":
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * 300000 +
+                     b"\r\nContent-Length: 0\r\n\r\n")
+    elif word == "to":
+        # /to/PORT/PATH: a redirect to PATH on another loopback port.
+        port, _, rest = arg.partition("/")
+        reply(conn, 302, b"", [f"Location: http://127.0.0.1:{port}/{rest}"])
     elif word == "large":
         large(conn, int(arg))
     elif word == "truncate":

@@ -59,7 +59,8 @@ if command -v shellcheck >/dev/null; then
 	shellcheck -x -P SCRIPTDIR "$src"/scripts/aws/deploy "$src"/scripts/aws/teardown \
 		"$src"/tests/integration/test_headless_*.sh \
 		"$src"/tests/integration/test_aws_*.sh \
-		"$src"/tests/integration/test_container.sh ||
+		"$src"/tests/integration/test_container.sh \
+		"$src"/scripts/bench/headless.sh ||
 		fail "shellcheck"
 	ran+=(shellcheck)
 else

@@ -142,6 +142,24 @@ bad_config head "[{$t, \"method\": \"HEAD\", \"body_contains\": \"ok\"}]" \
 	"targets[0].body_contains" "config checking the body of a HEAD"
 bad_config noname "[{$t, \"name\": \"\"}]" "targets[0].name: empty name" \
 	"config with an empty name"
+# A directory, a FIFO nobody writes to, a device without end: said at
+# once, never read (a FIFO once blocked for ever).
+mkdir "$tmp/dir.json"
+run probe --once --config "$tmp/dir.json"
+expect 2 "a directory" "config that is a directory"
+mkfifo "$tmp/fifo.json"
+run probe --once --config "$tmp/fifo.json"
+expect 2 "not a regular file" "config that is a FIFO"
+run probe --once --config /dev/zero
+expect 2 "'/dev/zero': not a regular file" "config that is /dev/zero"
+head -c 5000000 /dev/zero | tr '\0' ' ' >"$tmp/big.json"
+run probe --once --config "$tmp/big.json"
+expect 2 "over the 4 MiB limit" "config over 4 MiB"
+python3 -c 'print("[" * 1200 + "]" * 1200)' >"$tmp/deep.json"
+run probe --once --config "$tmp/deep.json"
+expect 2 "nested over 1000 levels" "config nested too deep"
+bad_config nul "[{$t, \"name\": \"a\\\\u0000b\"}]" "a NUL character" \
+	"config with a NUL in a string"
 run probe --once --config "$tmp/missing.json"
 expect 2 "$tmp/missing.json" "config that does not exist"
 

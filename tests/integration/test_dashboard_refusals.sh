@@ -7,15 +7,6 @@ set -euo pipefail
 # shellcheck source=tests/integration/dashboard_lib.sh
 . "$(dirname "$0")/dashboard_lib.sh"
 
-# A tmux server of its own for each run: one just killed may still hold
-# its socket.
-nservers=0
-new_server() {
-	tm kill-server 2>/dev/null || true
-	nservers=$((nservers + 1))
-	sock="luna-dash-$$-$nservers"
-}
-
 # refused WHAT NEEDLE ENV... -- ARGS...: run luna in a pane with ENV and
 # ARGS; it must exit 2 within 5 s, saying one line that holds NEEDLE.
 refused() {

@@ -4,11 +4,13 @@
 # shellcheck source=tests/integration/mock_lib.sh
 . "$(dirname "$0")/mock_lib.sh"
 
-# req METHOD PATH [curl args...]: "CODE BODY" of a control request.
+# req METHOD PATH [curl args...]: "CODE BODY" of a control request, sent
+# as JSON.
 req() {
 	local method=$1 path=$2
 	shift 2
-	curl -s -m 5 -X "$method" -w ' %{http_code}' "$@" "$URL$path"
+	curl -s -m 5 -X "$method" -H 'Content-Type: application/json' \
+		-w ' %{http_code}' "$@" "$URL$path"
 }
 
 # ctl ARGS...: "EXIT|STDOUT|STDERR" of luna ctl against $URL.
@@ -84,6 +86,27 @@ check "unknown control path" 404 "$(req GET /control/nope | tail -c 3)"
 check "a scenario without steps is refused" 400 \
 	"$(req POST /control/scenario -d '{}' | tail -c 3)"
 check "page served" 200 "$(req GET / -o /dev/null | tr -d ' ')"
+
+# --- another site's page in a browser cannot change the mock ---
+req PUT /control -d '{"status": 502}' >/dev/null
+r=$(curl -s -m 5 -X POST -H 'Origin: http://evil.example' \
+	-H 'Content-Type: text/plain' -d x -w ' %{http_code}' \
+	"$URL/control/reset")
+check "a cross-origin reset gets 403" 403 "${r##* }"
+check_has "and says why" "cross-origin control change refused" "$r"
+r=$(req PUT /control -H 'Origin: http://evil.example' -d '{"status": 418}')
+check "a cross-origin change gets 403" 403 "${r##* }"
+r=$(curl -s -m 5 -X PUT -d '{"status": 418}' -w ' %{http_code}' \
+	"$URL/control")
+check "a change sent as a form gets 415" 415 "${r##* }"
+jq -e .error >/dev/null <<<"${r% *}" && ok "415 body is JSON" ||
+	fail "415 body: $r"
+check "none of them changed anything" 502 \
+	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+r=$(req PUT /control -H "Origin: $URL" -d '{"status": 200}')
+check "a change from the mock's own origin is taken" 200 "${r##* }"
+check "a cross-origin read is answered" 200 \
+	"$(req GET /control -H 'Origin: http://evil.example' | tail -c 3)"
 
 # --- luna ctl ---
 r=$(ctl status 503)
@@ -164,6 +187,70 @@ LUNA_MOCK_URL=http://127.0.0.1:$closed "$LUNA" ctl show 2>"$tmp/err" || rc=$?
 check "ctl against nothing exits 1" 1 "$rc"
 check "unreachable is one line" 1 "$(wc -l <"$tmp/err")"
 check_has "unreachable says so" "cannot reach the mock" "$(cat "$tmp/err")"
+
+# --- ctl refuses what it cannot use, with exit 2 ---
+for case in \
+	"ftp://127.0.0.1:9|expected http://host:port" \
+	"notaurl|expected http://host:port" \
+	"http:///x|no host" \
+	"$URL?x=1|a query or fragment" \
+	"$URL/#top|a query or fragment"; do
+	r=$(ctl --url "${case%|*}" show)
+	check_has "ctl --url ${case%|*} exits 2" \
+		"2||luna ctl: bad mock URL '${case%|*}': ${case#*|}" "$r"
+done
+for opt in --url --mock-url --endpoint --control-token; do
+	check_has "ctl $opt without a value says so" \
+		"2||luna ctl: option '$opt' needs a value" "$(ctl show "$opt")"
+done
+rc=0; "$LUNA" mock --listen 2>"$tmp/err" || rc=$?
+check "mock --listen without a value exits 2" 2 "$rc"
+check_has "and says so" "option '--listen' needs a value" "$(cat "$tmp/err")"
+before=$(req GET /control/history)
+for token in $'s3cret\r\nX-Evil: 1' $'a\nb' $'tab\there'; do
+	r=$(ctl --control-token "$token" status 418)
+	check_has "ctl refuses a token with a control character" \
+		"2||luna ctl: bad control token: a control character" "$r"
+done
+check "a refused token sent nothing" "$before" "$(req GET /control/history)"
+rc=0
+LUNA_CONTROL_TOKEN=$'a\r\nb' "$LUNA" mock --listen 127.0.0.1:0 \
+	>/dev/null 2>"$tmp/err" || rc=$?
+check "mock refuses such a token with exit 2" 2 "$rc"
+
+# --- a reply too large for a control API is called so ---
+python3 - >"$tmp/big.port" <<'PY' &
+import http.server, sys
+
+class Big(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b" " * (17 * 1024 * 1024) + b"{}")
+    def log_message(self, *args):
+        pass
+
+s = http.server.HTTPServer(("127.0.0.1", 0), Big)
+print(s.server_address[1], flush=True)
+s.timeout = 30
+s.handle_request()
+PY
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$tmp/big.port" ] && break; sleep 0.05; done
+r=$(ctl --url "http://127.0.0.1:$(cat "$tmp/big.port")" show)
+check_has "ctl names an oversized reply" "reply over 16 MiB" "$r"
+check_has "and exits 1" "1||" "$r"
+
+# --- the largest state a mock holds still fits a reply ---
+body=$(head -c 60000 /dev/zero | tr '\0' x)
+for i in $(seq 1 63); do
+	put "{\"endpoint\": \"e$i\", \"body\": \"$body\"}" >/dev/null
+done
+r=$(ctl show)
+check "ctl show reads 63 endpoints of 60 KB each" 63 \
+	"$(r=${r#0|}; jq '.endpoints | length' <<<"${r%|}")"
+req POST /control/reset >/dev/null
 main_url=$URL
 
 # --- a token ---

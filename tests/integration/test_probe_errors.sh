@@ -34,6 +34,11 @@ kind_of /large/3000000 too_large 'over the 1048576-byte cap'
 check "$out" 'map(select(.event == "probe"))[0] | .bytes == 1048576 and
 	.status == 200' "too_large: bytes capped, status kept"
 kind_of /status/503 status 'status 503, expected 200-299'
+# An interim 100 alone is no answer yet; huge headers are said so.
+kind_of /continue timeout 'timed out after 700 ms with 25 bytes received, while reading the response headers'
+check "$out" 'map(select(.event == "probe"))[0].status == 0' \
+	"interim answer: no status"
+kind_of /bighead protocol 'response headers too large .*, while reading the response headers'
 
 # Redirects are followed only when a target asks, up to its limit.
 cat >"$tmp/loop.json" <<JSON
@@ -45,6 +50,26 @@ expect_status 1 "redirect loop"
 check "$out" 'map(select(.event == "probe"))[0] | .error == "redirects" and
 	(.error_detail | test("more than 4 redirects"))' "redirect loop"
 kind_of /loop status 'status 302'
+
+# A redirect that fails names where it led and how far that hop got,
+# not the first address and the first answer's phase.
+gone=$(closed_port)
+cat >"$tmp/to.json" <<JSON
+[{"name": "gone", "url": "$BASE/to/$gone/x", "follow_redirects": true},
+ {"name": "hang", "url": "$BASE/to/$PORT/hang", "follow_redirects": true,
+  "timeout": "700ms"}]
+JSON
+out="$tmp/to.out"
+probe_once "$out" --config "$tmp/to.json"
+expect_status 1 "failed redirects"
+check "$out" 'map(select(.event == "probe" and .target == "gone"))[0] |
+	.error == "connect" and .error_detail ==
+	"connection refused by 127.0.0.1:'"$gone"', while connecting"' \
+	"redirect to a closed port"
+check "$out" 'map(select(.event == "probe" and .target == "hang"))[0] |
+	.error == "timeout" and .error_detail ==
+	"no answer within 700 ms, while waiting for the response"' \
+	"redirect to a server that never answers"
 
 # Nobody listens: connect. A reserved name that never resolves: dns.
 port=$(closed_port)

@@ -65,4 +65,25 @@ LUNA_TARGETS="a=$BASE/status/500" probe_once "$out" "c=$BASE/status/200"
 expect_status 0 "arguments win over LUNA_TARGETS"
 check "$out" '[.[] | select(.event == "probe") | .target] == ["c"]' \
 	"only the command line's targets"
+# EMF: the probe lines carry CloudWatch metrics in the namespace asked.
+out="$tmp/emf.json"
+probe_once "$out" --log-format emf --emf-namespace Test/Probe \
+	"$BASE/status/200" "$BASE/status/500"
+expect_status 1 "EMF format"
+check "$out" 'map(select(.event == "probe")) | length == 2 and all(
+	._aws.CloudWatchMetrics[0].Namespace == "Test/Probe" and
+	(._aws.Timestamp | type == "number") and
+	((.ok and .success == 1) or (.ok == false and .failure == 1)))' \
+	"EMF metadata on each probe line"
+
+# A password in a target URL is sent, but never logged.
+out="$tmp/secret.json"
+probe_once "$out" "http://probe:s3cret@127.0.0.1:$PORT/status/200"
+expect_status 0 "URL with a password"
+! grep -q s3cret "$out" || fail "password logged: $(grep s3cret "$out")"
+check "$out" 'map(select(.event == "probe"))[0].url ==
+	"http://probe:***@127.0.0.1:'"$PORT"'/status/200" and
+	.[0].targets[0].url == "http://probe:***@127.0.0.1:'"$PORT"'/status/200"' \
+	"password shown as ***"
+
 echo "ok: probe --once"

@@ -8,6 +8,8 @@
 
 now_ms() { date +%s%3N; }
 status_of() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$1"; }
+# Changes with a body say they are JSON, or the mock answers 415.
+json='Content-Type: application/json'
 
 # A field of GET /control's JSON, by a python expression on `o`.
 control() {
@@ -20,14 +22,14 @@ start_mock
 # --- a bad scenario is refused, naming the step and the field ---
 body='{"name": "t", "steps": [{"at": "0s", "status": 503},
 	{"at": "1s", "status": 700}]}'
-out=$(curl -s -w ' %{http_code}' -X POST --data "$body" \
+out=$(curl -s -w ' %{http_code}' -X POST -H "$json" --data "$body" \
 	"$URL/control/scenario")
 case $out in
 *'"step 2: bad status '"'"'700'"'"': '*' 400') ;;
 *) fail "bad step: $out" ;;
 esac
-out=$(curl -s -w ' %{http_code}' -X POST --data '{"name": "nope"}' \
-	"$URL/control/scenario")
+out=$(curl -s -w ' %{http_code}' -X POST -H "$json" \
+	--data '{"name": "nope"}' "$URL/control/scenario")
 case $out in
 *"unknown scenario 'nope'"*outage*' 400') ;;
 *) fail "unknown name: $out" ;;
@@ -40,7 +42,8 @@ out=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/control/scenario")
 body='{"name": "short", "steps": [{"at": "0s", "status": 503},
 	{"at": "1s", "status": 500}, {"at": "2s", "status": 200}]}'
 t0=$(now_ms)
-curl -s -o /dev/null -X POST --data "$body" "$URL/control/scenario"
+curl -s -o /dev/null -X POST -H "$json" --data "$body" \
+	"$URL/control/scenario"
 : >"$tmp/seen"
 while [ $(($(now_ms) - t0)) -lt 2600 ]; do
 	start=$(($(now_ms) - t0))
@@ -69,8 +72,18 @@ for old, new, at in [(503, 500, 1000), (500, 200, 2000)]:
 print(f"{len(polls)} polls")
 EOF
 
-# The mock's own history: each step within 100 ms of its offset.
-curl -s "$URL/control/history" | python3 -c '
+[ "$(control 'o["scenario"]["playing"]')" = False ] ||
+	fail "the scenario still plays after its end"
+
+# The mock's own history: each step within 100 ms of its offset. Played
+# again without the polling client's load; a machine so busy that the
+# player's thread waits over 100 ms for a core gets three tries.
+history_on_time() {
+	local t0
+	t0=$(now_ms)
+	curl -s -o /dev/null -X POST --data "$body" "$URL/control/scenario"
+	sleep 2.3
+	curl -s "$URL/control/history" | python3 -c '
 import json, sys
 from datetime import datetime
 t0 = int(sys.argv[1])
@@ -78,15 +91,16 @@ ch = [c for c in json.load(sys.stdin)["changes"]
       if c["source"] == "scenario" and "status" in c["fields"]]
 ms = [datetime.fromisoformat(c["ts"].replace("Z", "+00:00")).timestamp()
       * 1000 for c in ch[-3:]]
+print("history offsets:", [round(m - ms[0]) for m in ms])
 assert [c["fields"]["status"] for c in ch[-3:]] == [503, 500, 200], ch
 for i, at in enumerate([0, 1000, 2000]):
     off = ms[i] - ms[0]
     assert abs(off - at) <= 100, f"step {i + 1} at {off:.0f}ms in history"
 assert 0 <= ms[0] - t0 <= 500, f"step 1 {ms[0] - t0:.0f}ms after the POST"
-print("history offsets:", [round(m - ms[0]) for m in ms])
-' "$t0" || fail "the mock's history is off time"
-[ "$(control 'o["scenario"]["playing"]')" = False ] ||
-	fail "the scenario still plays after its end"
+' "$t0"
+}
+history_on_time || history_on_time || history_on_time ||
+	fail "the mock's history is off time"
 
 # --- stop restores healthy ---
 cat >"$tmp/long.json" <<'EOF'
@@ -107,7 +121,8 @@ LUNA_MOCK_URL=$URL "$LUNA" ctl scenario stop | grep -q "healthy again" ||
 [ "$(control 'o["scenario"]')" = None ] || fail "a stopped scenario shows"
 
 # --- built-ins by name (the mock's and ctl's own), a loop ---
-curl -s -X POST --data '{"name": "flapping"}' "$URL/control/scenario" |
+curl -s -X POST -H "$json" --data '{"name": "flapping"}' \
+	"$URL/control/scenario" |
 	grep -q '"loop":true' || fail "the flapping built-in did not play"
 LUNA_MOCK_URL=$URL "$LUNA" ctl scenario list | grep -q "^outage  *A full outage" ||
 	fail "ctl scenario list"

@@ -27,7 +27,8 @@ pids+=($!)
 wait_states 1
 
 # Down at 1s, healthy again at 3s.
-curl -sf -o /dev/null -X POST --data '{"name": "blip", "steps": [
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+	--data '{"name": "blip", "steps": [
 	{"at": "0s", "status": 200}, {"at": "1s", "status": 503},
 	{"at": "3s", "status": 200}]}' "$url/control/scenario" ||
 	fail "the scenario was refused"
@@ -57,7 +58,8 @@ EOF
 	fail "the state events do not follow the scenario"
 
 # Stop restores healthy: down again, then stop, then up.
-curl -sf -o /dev/null -X POST --data '{"name": "long", "steps": [
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+	--data '{"name": "long", "steps": [
 	{"at": "0s", "status": 500}, {"at": "60s", "status": 200}]}' \
 	"$url/control/scenario" || fail "the long scenario was refused"
 wait_states 4
@@ -70,4 +72,26 @@ o = json.loads(sys.stdin.read())
 assert o["state"] == "up" and "recover_ms" in o, o
 print("up again", o["recover_ms"], "ms after the stop")' ||
 	fail "the target did not come back up after the stop"
+# Headless, LUNA_MOCK_SCENARIO plays on the bundled mock from the start.
+cat >"$tmp/down.json" <<'EOF'
+{"name": "down", "steps": [{"at": "0s", "status": 200},
+	{"at": "1s", "status": 503}, {"at": "60s", "status": 200}]}
+EOF
+env LUNA_MOCK_SCENARIO="$tmp/down.json" LUNA_MOCK_LISTEN=127.0.0.1:0 \
+	LUNA_STATUS_LISTEN=127.0.0.1:0 LUNA_SUMMARY_INTERVAL=0 \
+	LUNA_INTERVAL=200ms LUNA_FAIL_THRESHOLD=2 LUNA_LOG_FORMAT=json \
+	"$LUNA" --headless >"$tmp/probe.log" 2>&1 &
+pids+=($!)
+wait_states 2
+events "$tmp/probe.log" state | tail -1 | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.read())
+assert o["state"] == "down" and o["detect_ms"] >= 150, o
+print("headless: down", o["detect_ms"], "ms after change", o["change"])' ||
+	fail "headless did not play LUNA_MOCK_SCENARIO"
+if LUNA_MOCK_SCENARIO=nope LUNA_STATUS_LISTEN=127.0.0.1:0 \
+	timeout 10 "$LUNA" --headless >/dev/null 2>"$tmp/err"; then
+	fail "headless started with an unknown scenario"
+fi
+grep -q "unknown scenario 'nope'" "$tmp/err" || fail "$(cat "$tmp/err")"
 echo ok

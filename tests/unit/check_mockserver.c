@@ -367,11 +367,27 @@ static int
 control(struct mock_control *c, const char *method, const char *path,
     const char *body, const char *auth, struct mock_control_reply *rep)
 {
-	struct mock_control_request req = {
-	    method, path, body, false, auth, NULL};
+	struct mock_control_request req = {method, path, body, false, auth,
+	    NULL, NULL, "127.0.0.1:8080", "application/json"};
 
 	mock_control_handle(c, &req, rep);
 	return rep->status;
+}
+
+/* The status of a request with ORIGIN and CONTENT_TYPE, from a browser. */
+static int
+browser(struct mock_control *c, const char *method, const char *path,
+    const char *body, const char *origin, const char *content_type)
+{
+	struct mock_control_request req = {method, path, body, false, NULL,
+	    NULL, origin, "127.0.0.1:8080", content_type};
+	struct mock_control_reply rep;
+
+	mock_control_handle(c, &req, &rep);
+	ck_assert_ptr_nonnull(
+	    strstr(rep.body, rep.status >= 400 ? "error" : "status"));
+	cJSON_free(rep.body);
+	return rep.status;
 }
 
 static void
@@ -464,12 +480,59 @@ START_TEST(control_refuses_large_bodies_with_413)
 	struct mock_state *st = mock_state_create(1);
 	struct mock_control *c = mock_control_create(st, NULL, false);
 	struct mock_control_request req = {
-	    "PUT", "/control", NULL, true, NULL, NULL};
+	    "PUT", "/control", NULL, true, NULL, NULL, NULL, NULL, NULL};
 	struct mock_control_reply rep;
 
 	mock_control_handle(c, &req, &rep);
 	ck_assert_int_eq(rep.status, 413);
 	cJSON_free(rep.body);
+	mock_control_destroy(c);
+	mock_state_destroy(st);
+}
+END_TEST
+
+START_TEST(control_refuses_changes_from_other_origins_and_types)
+{
+	struct mock_state *st = mock_state_create(1);
+	struct mock_control *c = mock_control_create(st, NULL, false);
+	const char *json = "application/json", *change = "{\"status\": 503}";
+
+	/* Another site's page: no change, whatever it sends. */
+	ck_assert_int_eq(browser(c, "POST", "/control/reset", NULL,
+	                     "http://evil.example", "text/plain"),
+	    403);
+	ck_assert_int_eq(
+	    browser(c, "PUT", "/control", change, "http://evil.example", json),
+	    403);
+	ck_assert_int_eq(
+	    browser(c, "PUT", "/control", change, "null", json), 403);
+	ck_assert_int_eq(browser(c, "PUT", "/control", change,
+	                     "http://127.0.0.1:8081", json),
+	    403);
+	ck_assert_int_eq(status_of(st, NULL), 200);
+
+	/* Reading is no change; a body that is not JSON gets 415. */
+	ck_assert_int_eq(
+	    browser(c, "GET", "/control", NULL, "http://evil.example", NULL),
+	    200);
+	ck_assert_int_eq(
+	    browser(c, "PUT", "/control", change, NULL, "text/plain"), 415);
+	ck_assert_int_eq(
+	    browser(c, "PUT", "/control", change, NULL, NULL), 415);
+	ck_assert_int_eq(status_of(st, NULL), 200);
+
+	/* This mock's own page, and clients that send no Origin. */
+	ck_assert_int_eq(browser(c, "PUT", "/control", change,
+	                     "http://127.0.0.1:8080", json),
+	    200);
+	ck_assert_int_eq(browser(c, "PUT", "/control", change, NULL,
+	                     "Application/JSON; charset=utf-8"),
+	    200);
+	ck_assert_int_eq(
+	    browser(c, "POST", "/control/reset", NULL, NULL, NULL), 200);
+	ck_assert_int_eq(
+	    browser(c, "PUT", "/control", change, NULL, "application/jsonx"),
+	    415);
 	mock_control_destroy(c);
 	mock_state_destroy(st);
 }
@@ -643,6 +706,8 @@ mockserver_suite(void)
 	tcase_add_test(ctl, control_with_token_needs_bearer);
 	tcase_add_test(ctl, control_read_only_refuses_changes_with_403);
 	tcase_add_test(ctl, control_refuses_large_bodies_with_413);
+	tcase_add_test(
+	    ctl, control_refuses_changes_from_other_origins_and_types);
 	tcase_add_test(ctl, token_compare_needs_every_byte);
 	tcase_add_test(client, local_and_remote_clients_drive_the_same_mock);
 	tcase_add_test(client, remote_client_reports_an_unreachable_mock);

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probe/check.h"
+#include "probe/output.h"
 #include "probe/target.h"
 
 static char err[512];
@@ -69,6 +71,8 @@ START_TEST(regex_counts_that_expand_too_far_are_refused)
 
 	assert_refused("\"body_regex\": \"a{1,32767}\"",
 	    "targets[0].body_regex", "count 32767 over 255");
+	assert_refused("\"body_regex\": \"a{,32767}\"", "targets[0].body_regex",
+	    "count 32767 over 255");
 	assert_refused("\"body_regex\": \"((a{1,100}){1,100}){1,50}\"",
 	    "targets[0].body_regex", "expands");
 	assert_refused(
@@ -120,6 +124,18 @@ END_TEST
 
 START_TEST(config_checks_that_cannot_work_are_refused)
 {
+	struct probe_target_list l = {0};
+
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://127.0.0.1/\", \"ip\": \"6\"}]"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "targets[0].ip: \"6\", but the "
+	                                  "URL's host is an IPv4 address"));
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://[::1]/\", \"ip\": 4}]"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "IPv6 address"));
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://[::1]/\", \"ip\": 6}]"), 0);
+	probe_targets_clear(&l);
 	assert_refused("\"body_contains\": \"\"", "targets[0].body_contains",
 	    "empty text");
 	assert_refused("\"method\": \"HEAD\", \"body_contains\": \"ok\"",
@@ -238,6 +254,90 @@ START_TEST(config_empty_name_is_said_in_config_terms)
 }
 END_TEST
 
+START_TEST(url_passwords_are_hidden_in_what_is_shown)
+{
+	static const char *const cases[][2] = {
+	    {"http://user:s3cret@a/h", "http://user:***@a/h"},
+	    {"https://u:p%40w@a:8443/", "https://u:***@a:8443/"},
+	    {"http://user@a/", "http://user@a/"},
+	    {"http://a/p?x=u:p@z", "http://a/p?x=u:p@z"},
+	};
+	struct probe_target_list l = {0};
+	struct probe_result r = {0};
+	cJSON *j;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ck_assert_int_eq(parse_list(&l, cases[i][0]), 0);
+		ck_assert_str_eq(
+		    probe_target_display_url(&l.items[0]), cases[i][1]);
+		ck_assert_str_eq(l.items[0].url, cases[i][0]);
+		probe_targets_clear(&l);
+	}
+	parse_list(&l, "http://user:s3cret@a/h");
+	j = probe_output_result_json(&l.items[0], &r);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(j, "url")->valuestring, "http://user:***@a/h");
+	cJSON_Delete(j);
+	probe_targets_clear(&l);
+}
+END_TEST
+
+/* read_config on PATH fails, saying WORDS. */
+static void
+assert_unreadable(const char *path, const char *words)
+{
+	cJSON *root = probe_targets_read_config(path, err, sizeof err);
+
+	ck_assert_ptr_null(root);
+	ck_assert_msg(
+	    strstr(err, words) != NULL, "'%s' not in: %s", words, err);
+}
+
+START_TEST(config_that_is_no_regular_file_is_refused_at_once)
+{
+	char dir[] = "/tmp/check_probe_input_XXXXXX", fifo[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	/* A FIFO with no writer once blocked here for ever. */
+	assert_unreadable(fifo, "not a regular file");
+	assert_unreadable(dir, "a directory, not a file");
+	assert_unreadable("/dev/zero", "not a regular file");
+	unlink(fifo);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(config_too_large_deep_or_with_nul_says_so)
+{
+	struct probe_target_list l = {0};
+	size_t n = 5 << 20;
+	char *big = malloc(n + 1);
+
+	memset(big, ' ', n);
+	big[n] = '\0';
+	ck_assert_int_eq(load(&l, big), -1);
+	ck_assert_ptr_nonnull(strstr(err, "over the 4 MiB limit"));
+	memset(big, '[', 1200);
+	memset(big + 1200, ']', 1200);
+	big[2400] = '\0';
+	ck_assert_int_eq(load(&l, big), -1);
+	ck_assert_ptr_nonnull(strstr(err, "nested over 1000 levels deep"));
+	free(big);
+	ck_assert_int_eq(
+	    load(&l, "[{\"url\": \"http://a/\", \"name\": \"a\\u0000b\"}]"),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "a NUL character at byte 32"));
+	ck_assert_int_eq(load(&l, "[{\"url\": \"http://a/\", \"name\": "
+	                          "\"a\\\\u0000b\"}]"),
+	    0);
+	ck_assert_str_eq(l.items[0].name, "a\\u0000b");
+	probe_targets_clear(&l);
+}
+END_TEST
+
 static Suite *
 probe_input_suite(void)
 {
@@ -255,6 +355,10 @@ probe_input_suite(void)
 	    config, list_white_space_inside_a_url_is_refused_not_cut);
 	tcase_add_test(config, url_without_a_host_is_refused);
 	tcase_add_test(config, default_name_is_cut_on_a_utf8_boundary);
+	tcase_add_test(config, url_passwords_are_hidden_in_what_is_shown);
+	tcase_add_test(
+	    config, config_that_is_no_regular_file_is_refused_at_once);
+	tcase_add_test(config, config_too_large_deep_or_with_nul_says_so);
 	suite_add_tcase(s, config);
 	return s;
 }

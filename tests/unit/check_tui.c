@@ -596,6 +596,25 @@ START_TEST(detail_shows_target_phases_and_recent_results)
 }
 END_TEST
 
+START_TEST(detail_counts_one_probe_in_the_singular)
+{
+	struct probe_target t = {
+	    .name = "mock", .url = "http://a/", .method = "GET"};
+	char lines[10][TUI_FRAME_LINE_MAX];
+	int n, i;
+
+	make_down_snapshot(&snap);
+	snap.state_since_wall_ms = NOW_MS - 5000;
+	snap.total = 1;
+	snap.failures = 1;
+	n = tui_detail_lines(&t, &snap, NOW_MS, 100, lines, 10);
+	for (i = 0; i < n && strstr(lines[i], " failed") == NULL; i++)
+		;
+	ck_assert_int_lt(i, n);
+	ck_assert_ptr_nonnull(strstr(lines[i], ", 1 probe, 1 failed"));
+}
+END_TEST
+
 START_TEST(detail_wraps_whole_causes_at_120_columns)
 {
 	struct probe_target t = {.name = "mock",
@@ -826,6 +845,7 @@ tui_suite(void)
 	tcase_add_test(frame, footer_shows_a_message_instead_of_keys);
 	tcase_add_test(frame, change_line_marks_pending_and_failed);
 	tcase_add_test(frame, detail_shows_target_phases_and_recent_results);
+	tcase_add_test(frame, detail_counts_one_probe_in_the_singular);
 	tcase_add_test(frame, detail_wraps_whole_causes_at_120_columns);
 	tcase_add_test(frame, wrap_breaks_at_words_and_marks_a_cut);
 	suite_add_tcase(s, spark);
