@@ -134,6 +134,51 @@ tui_table_health(const struct probe_snapshot *s)
 	return TUI_HEALTH_UP;
 }
 
+/* S's health just after its recent result K was recorded. */
+static enum tui_health
+health_at(const struct probe_snapshot *s, size_t k)
+{
+	enum probe_state state = k == 0 ? s->state : s->recent[k].state;
+	size_t i;
+
+	if (state == PROBE_STATE_DOWN)
+		return TUI_HEALTH_DOWN;
+	if (state != PROBE_STATE_UP)
+		return TUI_HEALTH_UNKNOWN;
+	for (i = k; i < s->nrecent && i < k + DEGRADED_WINDOW; i++)
+		if (!s->recent[i].ok)
+			return TUI_HEALTH_DEGRADED;
+	return TUI_HEALTH_UP;
+}
+
+static int64_t
+ended_ms(const struct probe_result *r)
+{
+	return r->started_wall_ms + (int64_t)r->duration_ms;
+}
+
+int64_t
+tui_table_health_since(const struct probe_snapshot *s)
+{
+	enum tui_health h;
+	int64_t since = s->state_since_wall_ms;
+	size_t k;
+
+	if (since <= 0 || s->nrecent == 0)
+		return since;
+	h = health_at(s, 0);
+	for (k = 1; k < s->nrecent; k++)
+		if (health_at(s, k) != h)
+			break;
+
+	/* Degraded all along the recent results: since the oldest. */
+	if (k < s->nrecent || h == TUI_HEALTH_DEGRADED) {
+		if (ended_ms(&s->recent[k - 1]) > since)
+			since = ended_ms(&s->recent[k - 1]);
+	}
+	return since;
+}
+
 const char *
 tui_table_health_name(enum tui_health h)
 {

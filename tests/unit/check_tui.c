@@ -651,6 +651,45 @@ START_TEST(detail_wraps_whole_causes_at_120_columns)
 }
 END_TEST
 
+START_TEST(state_duration_counts_from_the_shown_state)
+{
+	struct probe_target t = {.name = "mock",
+	    .url = "http://127.0.0.1:8080/mock",
+	    .method = "GET",
+	    .interval_ms = 1000};
+	char lines[10][TUI_FRAME_LINE_MAX];
+	size_t i;
+
+	/* Up for 30 s, one probe a second; the one 7 s ago failed, so it
+	 * was degraded until the fifth success after it, 2 s ago. */
+	memset(&snap, 0, sizeof snap);
+	snap.state = PROBE_STATE_UP;
+	snap.state_since_wall_ms = NOW_MS - 30000;
+	snap.nrecent = 20;
+	for (i = 0; i < snap.nrecent; i++) {
+		snap.recent[i].ok = i != 7;
+		snap.recent[i].state = PROBE_STATE_UP;
+		snap.recent[i].status = i != 7 ? 200 : 503;
+		snap.recent[i].started_wall_ms = NOW_MS - (int64_t)i * 1000;
+	}
+	ck_assert_int_eq(tui_table_health(&snap), TUI_HEALTH_UP);
+	ck_assert_int_eq(tui_table_health_since(&snap), NOW_MS - 2000);
+	tui_detail_lines(&t, &snap, NOW_MS, 100, lines, 10);
+	ck_assert_str_eq(lines[1], "up for 2s, 0 probes, 0 failed");
+
+	/* The failure 3 s ago makes it degraded since then. */
+	snap.recent[7].ok = true;
+	snap.recent[3].ok = false;
+	ck_assert_int_eq(tui_table_health(&snap), TUI_HEALTH_DEGRADED);
+	tui_detail_lines(&t, &snap, NOW_MS, 100, lines, 10);
+	ck_assert_str_eq(lines[1], "degraded for 3s, 0 probes, 0 failed");
+
+	/* No failure in view: up since the state flipped. */
+	snap.recent[3].ok = true;
+	ck_assert_int_eq(tui_table_health_since(&snap), NOW_MS - 30000);
+}
+END_TEST
+
 START_TEST(wrap_breaks_at_words_and_marks_a_cut)
 {
 	char lines[4][TUI_FRAME_LINE_MAX];
@@ -848,6 +887,7 @@ tui_suite(void)
 	tcase_add_test(frame, detail_counts_one_probe_in_the_singular);
 	tcase_add_test(frame, detail_wraps_whole_causes_at_120_columns);
 	tcase_add_test(frame, wrap_breaks_at_words_and_marks_a_cut);
+	tcase_add_test(frame, state_duration_counts_from_the_shown_state);
 	suite_add_tcase(s, spark);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, layout);
