@@ -97,6 +97,23 @@ finish_request(
 	ctl->view.generation++;
 }
 
+/* The names of STATE's named endpoints into the view. Locked. */
+static void
+take_endpoints(struct tui_control *ctl, const cJSON *state)
+{
+	const cJSON *e;
+	size_t at = 0, len = sizeof ctl->view.endpoints;
+	char *buf = ctl->view.endpoints;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach (e, cJSON_GetObjectItem(state, "endpoints")) {
+		if (e->string == NULL || at + strlen(e->string) + 2 > len)
+			continue;
+		at += (size_t)snprintf(
+		    buf + at, len - at, "%s%s", at > 0 ? " " : "", e->string);
+	}
+}
+
 /* The scenario line of STATE; true when a scenario plays. Locked. */
 static bool
 take_scenario(struct tui_control *ctl, const cJSON *state)
@@ -105,8 +122,13 @@ take_scenario(struct tui_control *ctl, const cJSON *state)
 	bool playing = cJSON_IsTrue(cJSON_GetObjectItem(sc, "playing"));
 	char line[sizeof ctl->view.scenario] = "";
 
-	if (playing)
+	if (playing) {
 		mock_scenario_player_describe(sc, line, sizeof line);
+		take_endpoints(ctl, state);
+	}
+	snprintf(ctl->view.scenario_name, sizeof ctl->view.scenario_name, "%s",
+	    playing ? cJSON_GetStringValue(cJSON_GetObjectItem(sc, "name"))
+	            : "");
 	if (strcmp(line, ctl->view.scenario) != 0) {
 		snprintf(
 		    ctl->view.scenario, sizeof ctl->view.scenario, "%s", line);
