@@ -690,6 +690,31 @@ START_TEST(state_duration_counts_from_the_shown_state)
 }
 END_TEST
 
+START_TEST(latency_sparkline_has_a_floor_of_one_millisecond)
+{
+	struct tui_table t;
+	char row[TUI_TABLE_ROW_MAX];
+	size_t i;
+
+	/* Failing in 0.1 ms: low bars, not full ones ('#' in ASCII). */
+	make_down_snapshot(&snap);
+	for (i = 0; i < PROBE_STATS_SECONDS; i++)
+		snap.seconds[i].latency_sum_ms = 0.1f * snap.seconds[i].count;
+	tui_table_layout(160, 4, &t);
+	tui_table_row(
+	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	ck_assert_ptr_null(strchr(row + t.latency_x, '#'));
+	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '.'));
+
+	/* At 20 ms they reach the top again. */
+	for (i = 0; i < PROBE_STATS_SECONDS; i++)
+		snap.seconds[i].latency_sum_ms = 20.0f * snap.seconds[i].count;
+	tui_table_row(
+	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '#'));
+}
+END_TEST
+
 START_TEST(wrap_breaks_at_words_and_marks_a_cut)
 {
 	char lines[4][TUI_FRAME_LINE_MAX];
@@ -887,6 +912,7 @@ tui_suite(void)
 	tcase_add_test(frame, detail_counts_one_probe_in_the_singular);
 	tcase_add_test(frame, detail_wraps_whole_causes_at_120_columns);
 	tcase_add_test(frame, wrap_breaks_at_words_and_marks_a_cut);
+	tcase_add_test(frame, latency_sparkline_has_a_floor_of_one_millisecond);
 	tcase_add_test(frame, state_duration_counts_from_the_shown_state);
 	suite_add_tcase(s, spark);
 	suite_add_tcase(s, table);
