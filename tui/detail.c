@@ -21,14 +21,14 @@ static void
 state_line(const struct probe_snapshot *s, int64_t now, char *buf, size_t len)
 {
 	enum tui_health h = tui_table_health(s);
+	int64_t from = tui_table_health_since(s);
 	char since[32];
 
-	if (s->state_since_wall_ms <= 0) {
+	if (from <= 0) {
 		snprintf(buf, len, "%s", tui_table_health_name(h));
 		return;
 	}
-	tui_format_uptime(
-	    (now - s->state_since_wall_ms) / 1000, since, sizeof since);
+	tui_format_uptime((now - from) / 1000, since, sizeof since);
 	snprintf(buf, len, "%s for %s, %llu probe%s, %llu failed",
 	    tui_table_health_name(h), since, (unsigned long long)s->total,
 	    s->total == 1 ? "" : "s", (unsigned long long)s->failures);
