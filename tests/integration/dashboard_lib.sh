@@ -134,6 +134,7 @@ quit_cleanly() {
 # Start tests/integration/probe_server.py with ARGS; sets SERVER_URL.
 start_test_server() {
 	local out=$tmp/server.$RANDOM port= _
+	: >"$out" # there before the server's shell opens it, for awk below
 	python3 "$here/probe_server.py" --lifetime 120 "$@" >"$out" &
 	pids_to_stop+=($!)
 	for _ in $(seq 50); do
