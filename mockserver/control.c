@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/listen.h"
 #include "common/xalloc.h"
 #include "mockserver/scenario_runner.h"
 
@@ -212,6 +213,41 @@ cross_origin(const struct mock_control_request *req)
 	return req->host == NULL || strcasecmp(o, req->host) != 0;
 }
 
+/*
+ * A page whose own host name its owner rebinds to 127.0.0.1 passes the
+ * Origin test; its Host is that name, though. A mock open to changes
+ * without a token takes them only through a loopback name or address.
+ */
+static bool
+loopback_host(const char *host)
+{
+	struct listen_addr a;
+	char buf[300], err[160];
+
+	/* Only HTTP/1.0 goes without Host, and no browser sends that. */
+	if (host == NULL)
+		return true;
+	if (listen_parse(host, &a, err, sizeof err) < 0) {
+		snprintf(buf, sizeof buf, "%s:0", host);
+		if (listen_parse(buf, &a, err, sizeof err) < 0)
+			return false;
+	}
+	return a.host[0] != '\0' && listen_is_loopback(&a);
+}
+
+static void
+refuse_host(
+    const struct mock_control_request *req, struct mock_control_reply *rep)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof msg,
+	    "control changes refused: Host '%.100s' is not a loopback "
+	    "address; set LUNA_CONTROL_TOKEN to change this mock by name",
+	    req->host);
+	reply_error(rep, 403, msg);
+}
+
 /* The media type is application/json, with parameters or without. */
 static bool
 is_json(const char *content_type)
@@ -257,6 +293,8 @@ refused(struct mock_control *c, const struct mock_control_request *req,
 		    "set");
 	} else if (change && cross_origin(req)) {
 		refuse_origin(req, rep);
+	} else if (change && c->token == NULL && !loopback_host(req->host)) {
+		refuse_host(req, rep);
 	} else if (req->body_too_large) {
 		reply_error(rep, 413, "request body over 64 KiB");
 	} else if (change && body && !is_json(req->content_type)) {

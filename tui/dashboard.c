@@ -893,6 +893,7 @@ wind_down(struct tui_dashboard *d, struct probe_engine *engine, int seen)
 	int64_t hint_at = clock_mono_ms() + HINT_MS;
 	char buf[16];
 	pthread_t t;
+	ssize_t n;
 
 	w->engine = engine;
 	w->control = d->control;
@@ -903,10 +904,12 @@ wind_down(struct tui_dashboard *d, struct probe_engine *engine, int seen)
 		free(w);
 		return true;
 	}
-	while (!atomic_load(&w->done) && interrupts == seen)
-		if (poll(&p, 1, hint_wait(d, &hint_at)) > 0 &&
-		    read(wake_fds[0], buf, sizeof buf) < 0)
+	while (!atomic_load(&w->done) && interrupts == seen) {
+		if (poll(&p, 1, hint_wait(d, &hint_at)) <= 0)
 			continue;
+		n = read(wake_fds[0], buf, sizeof buf); /* emptied, to wait */
+		(void)n;
+	}
 	if (!atomic_load(&w->done))
 		return false; /* w stays with the thread: luna exits now */
 	pthread_join(t, NULL);

@@ -103,7 +103,7 @@ tui_detail_lines(const struct probe_target *t, const struct probe_snapshot *s,
 		return 0;
 	tui_format_ms((double)t->interval_ms, every, sizeof every);
 	snprintf(line, sizeof line, "%s  %s %s  every %s", t->name, t->method,
-	    t->url, every);
+	    probe_target_display_url(t), every);
 	put(line, width, 2, lines, &n, max < 2 ? max : 2);
 	if (n < max) {
 		state_line(s, now_wall_ms, line, sizeof line);

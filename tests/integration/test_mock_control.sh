@@ -103,6 +103,11 @@ jq -e .error >/dev/null <<<"${r% *}" && ok "415 body is JSON" ||
 	fail "415 body: $r"
 check "none of them changed anything" 502 \
 	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+host=rebound.example:${URL##*:}
+r=$(req PUT /control -H "Host: $host" -H "Origin: http://$host" \
+	-d '{"status": 418}')
+check "a change through a rebound name gets 403" 403 "${r##* }"
+check_has "and names the Host" "Host '$host' is not a loopback" "$r"
 r=$(req PUT /control -H "Origin: $URL" -d '{"status": 200}')
 check "a change from the mock's own origin is taken" 200 "${r##* }"
 check "a cross-origin read is answered" 200 \
@@ -291,5 +296,13 @@ LUNA_MOCK_LISTEN=127.0.0.1:0 start_mock env
 check_has "LUNA_MOCK_LISTEN is read" '"listen":"127.0.0.1:0"' \
 	"$(head -n 1 "$tmp/env.log")"
 URL=$main_url
+
+# --- SIGINT stops as SIGTERM does, with the same stop line as probe's ---
+kill -INT "$PID"
+rc=0; wait "$PID" || rc=$?
+check "mock exits 0 on SIGINT" 0 "$rc"
+stop='select(.event == "stop") | "\(.reason) \(.signal) \(.exit_code)"'
+check "the stop line gives reason and signal" "signal SIGINT 0" \
+	"$(jq -r "$stop" "$tmp/env.log")"
 
 finish

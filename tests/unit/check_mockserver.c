@@ -538,6 +538,43 @@ START_TEST(control_refuses_changes_from_other_origins_and_types)
 }
 END_TEST
 
+/* The status of a same-origin change sent to HOST, with AUTH. */
+static int
+rebound(struct mock_control *c, const char *host, const char *auth)
+{
+	char origin[300];
+	struct mock_control_request req = {"PUT", "/control",
+	    "{\"status\": 503}", false, auth, NULL, origin, host,
+	    "application/json"};
+	struct mock_control_reply rep;
+
+	snprintf(origin, sizeof origin, "http://%s", host);
+	mock_control_handle(c, &req, &rep);
+	cJSON_free(rep.body);
+	return rep.status;
+}
+
+START_TEST(open_control_takes_changes_through_loopback_names_only)
+{
+	struct mock_state *st = mock_state_create(1);
+	struct mock_control *open = mock_control_create(st, NULL, false);
+	struct mock_control *token = mock_control_create(st, "s3cret", false);
+
+	ck_assert_int_eq(rebound(open, "rebound.example:8080", NULL), 403);
+	ck_assert_int_eq(rebound(open, "127.example.net", NULL), 403);
+	ck_assert_int_eq(status_of(st, NULL), 200);
+	ck_assert_int_eq(rebound(open, "127.0.0.1:8080", NULL), 200);
+	ck_assert_int_eq(rebound(open, "localhost", NULL), 200);
+	ck_assert_int_eq(rebound(open, "[::1]:8080", NULL), 200);
+	ck_assert_int_eq(rebound(token, "mock.example:8080", NULL), 401);
+	ck_assert_int_eq(
+	    rebound(token, "mock.example:8080", "Bearer s3cret"), 200);
+	mock_control_destroy(open);
+	mock_control_destroy(token);
+	mock_state_destroy(st);
+}
+END_TEST
+
 START_TEST(token_compare_needs_every_byte)
 {
 	ck_assert(mock_control_token_equal("abc", "abc"));
@@ -708,6 +745,8 @@ mockserver_suite(void)
 	tcase_add_test(ctl, control_refuses_large_bodies_with_413);
 	tcase_add_test(
 	    ctl, control_refuses_changes_from_other_origins_and_types);
+	tcase_add_test(
+	    ctl, open_control_takes_changes_through_loopback_names_only);
 	tcase_add_test(ctl, token_compare_needs_every_byte);
 	tcase_add_test(client, local_and_remote_clients_drive_the_same_mock);
 	tcase_add_test(client, remote_client_reports_an_unreachable_mock);

@@ -1,8 +1,11 @@
+#include <arpa/inet.h>
 #include <check.h>
 #include <curses.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -800,6 +803,60 @@ START_TEST(control_sends_keys_and_sees_other_changes)
 }
 END_TEST
 
+/*
+ * A loopback socket that listens and never accepts: the kernel takes
+ * connections, nobody reads a request. Its port goes to *PORT.
+ */
+static int
+listen_mute(int *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+START_TEST(control_gives_up_on_a_mock_that_never_answers)
+{
+	struct tui_control_view v;
+	struct mock_client *mc;
+	struct tui_control *ctl;
+	int64_t t0, took;
+	char url[64];
+	int fd, port;
+
+	fd = listen_mute(&port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+	mc = mock_client_remote(url, NULL);
+	ctl = tui_control_start(mc);
+
+	/* The first poll times out: unreachable, not "..." for 10 s. */
+	t0 = clock_mono_ms();
+	ck_assert(wait_for_summary(ctl, &v, "unreachable"));
+	took = clock_mono_ms() - t0;
+	ck_assert_msg(took < TUI_CONTROL_TIMEOUT_MS + 1500, "took %lld ms",
+	    (long long)took);
+	ck_assert(v.changes[0].failed);
+
+	/* A change now waits on the mock; stopping abandons it. */
+	tui_control_send(ctl, cJSON_Parse("{\"status\":503}"), "status 503");
+	usleep(300000);
+	t0 = clock_mono_ms();
+	tui_control_stop(ctl);
+	took = clock_mono_ms() - t0;
+	ck_assert_msg(took < 1500, "stop took %lld ms", (long long)took);
+	mock_client_destroy(mc);
+	close(fd);
+}
+END_TEST
+
 /* Wait until CTL's pane holds a change from SOURCE described as DESC. */
 static bool
 wait_for_change(struct tui_control *ctl, const char *source, const char *desc)
@@ -919,6 +976,7 @@ tui_suite(void)
 	suite_add_tcase(s, layout);
 	suite_add_tcase(s, keys);
 	tcase_add_test(control, control_sends_keys_and_sees_other_changes);
+	tcase_add_test(control, control_gives_up_on_a_mock_that_never_answers);
 	tcase_add_test(
 	    control, control_shows_every_scenario_step_with_its_endpoint);
 	tcase_set_timeout(control, 30);
