@@ -732,6 +732,9 @@ START_TEST(wrap_breaks_at_words_and_marks_a_cut)
 	ck_assert_int_eq(
 	    tui_frame_wrap("alpha beta gamma delta", 11, 2, lines, 2), 2);
 	ck_assert_str_eq(lines[1], "  gamma...");
+	ck_assert_int_eq(
+	    tui_frame_wrap("alpha beta gamma delta", 10, 2, lines, 1), 1);
+	ck_assert_str_eq(lines[0], "alpha...");
 }
 END_TEST
 
