@@ -704,16 +704,16 @@ START_TEST(latency_sparkline_has_a_floor_of_one_millisecond)
 	for (i = 0; i < PROBE_STATS_SECONDS; i++)
 		snap.seconds[i].latency_sum_ms = 0.1f * snap.seconds[i].count;
 	tui_table_layout(160, 4, &t);
-	tui_table_row(
-	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	tui_table_row(&t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row,
+	    sizeof row);
 	ck_assert_ptr_null(strchr(row + t.latency_x, '#'));
 	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '.'));
 
 	/* At 20 ms they reach the top again. */
 	for (i = 0; i < PROBE_STATS_SECONDS; i++)
 		snap.seconds[i].latency_sum_ms = 20.0f * snap.seconds[i].count;
-	tui_table_row(
-	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	tui_table_row(&t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row,
+	    sizeof row);
 	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '#'));
 }
 END_TEST
