@@ -645,6 +645,9 @@ START_TEST(detail_wraps_whole_causes_at_120_columns)
 		strcat(all, " ");
 	}
 	ck_assert_ptr_nonnull(strstr(all, "body 26 B"));
+	/* Plain HTTP: no TLS phase, so the timings fit one line. */
+	ck_assert_ptr_nonnull(strstr(lines[2], "body 26 B"));
+	ck_assert_ptr_null(strstr(lines[2], "tls"));
 	ck_assert_ptr_nonnull(strstr(all, "while waiting for the response"));
 
 	/* Narrow, it still wraps at words within the width. */
