@@ -161,8 +161,8 @@ target_results(struct headless *h, size_t i, struct probe_snapshot *snap)
 	cJSON_AddStringToObject(j, "state", probe_state_name(snap->state));
 	cJSON_AddNumberToObject(j, "total", (double)snap->total);
 	cJSON_AddNumberToObject(j, "failures", (double)snap->failures);
-	cJSON_AddNumberToObject(j, "error_rate_1m",
-	    round(snap->error_rate_1m * 10000.0) / 10000.0);
+	cJSON_AddNumberToObject(
+	    j, "error_rate_1m", round(snap->error_rate_1m * 10000.0) / 10000.0);
 	cJSON_AddNumberToObject(
 	    j, "p50_ms", probe_output_round_ms(snap->p50_ms));
 	cJSON_AddNumberToObject(

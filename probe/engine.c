@@ -616,31 +616,6 @@ finished(struct probe_engine *e)
 	return done;
 }
 
-static void *
-engine_main(void *arg)
-{
-	struct probe_engine *e = arg;
-	int running = 0;
-	int64_t now;
-
-	for (;;) {
-		now = clock_mono_ms();
-		atomic_store(&e->heartbeat_ms, now);
-		if (!atomic_load(&e->stopping)) {
-			start_wanted(e, now);
-			start_due(e, now);
-		}
-		curl_multi_perform(e->multi, &running);
-		drain_messages(e);
-		if (running == 0 &&
-		    (atomic_load(&e->stopping) || (e->c.once && finished(e))))
-			break;
-		curl_multi_poll(
-		    e->multi, NULL, 0, poll_timeout(e, clock_mono_ms()), NULL);
-	}
-	return NULL;
-}
-
 /* Where each target's schedule begins: the first round is spread. */
 static void
 plan_schedule(struct probe_engine *e, int64_t start)
@@ -660,6 +635,36 @@ plan_schedule(struct probe_engine *e, int64_t start)
 		s->due_ms = s->base_ms;
 		heap_push(e, i);
 	}
+}
+
+static void *
+engine_main(void *arg)
+{
+	struct probe_engine *e = arg;
+	int running = 0;
+	int64_t now;
+
+	/*
+	 * The schedule starts here, not in probe_engine_start: the time the
+	 * thread takes to get going is not lag of the probes.
+	 */
+	plan_schedule(e, clock_mono_ms());
+	for (;;) {
+		now = clock_mono_ms();
+		atomic_store(&e->heartbeat_ms, now);
+		if (!atomic_load(&e->stopping)) {
+			start_wanted(e, now);
+			start_due(e, now);
+		}
+		curl_multi_perform(e->multi, &running);
+		drain_messages(e);
+		if (running == 0 &&
+		    (atomic_load(&e->stopping) || (e->c.once && finished(e))))
+			break;
+		curl_multi_poll(
+		    e->multi, NULL, 0, poll_timeout(e, clock_mono_ms()), NULL);
+	}
+	return NULL;
 }
 
 struct probe_engine *
@@ -682,7 +687,6 @@ probe_engine_start(
 		fatal("cannot create a libcurl multi handle: out of memory");
 	for (i = 0; i < e->nslots; i++)
 		slot_init(e, &e->slots[i], i);
-	plan_schedule(e, clock_mono_ms());
 	atomic_store(&e->heartbeat_ms, clock_mono_ms());
 
 	e->started = pthread_create(&e->thread, NULL, engine_main, e) == 0;

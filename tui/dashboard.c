@@ -385,11 +385,22 @@ draw_table(struct tui_dashboard *d, const struct tui_layout *l, int64_t now)
 	}
 }
 
+/*
+ * Line-drawing character ACS, or ASCII outside a UTF-8 locale: there
+ * many terminals (and tmux's panes) show the ACS letters instead.
+ */
+static chtype
+line_char(const struct tui_dashboard *d, chtype acs, char ascii)
+{
+	return d->glyphs == TUI_GLYPHS_ASCII ? (chtype)ascii : acs;
+}
+
 /* A pane's title: a rule with TITLE in it, at Y from X, W wide. */
 static void
-draw_title(int y, int x, int w, const char *title)
+draw_title(
+    const struct tui_dashboard *d, int y, int x, int w, const char *title)
 {
-	mvhline(y, x, ACS_HLINE, w);
+	mvhline(y, x, line_char(d, ACS_HLINE, '-'), w);
 	attron(A_BOLD);
 	mvaddnstr(y, x + 1, title, w > 2 ? w - 2 : 0);
 	attroff(A_BOLD);
@@ -403,7 +414,7 @@ draw_detail(struct tui_dashboard *d, const struct tui_layout *l, int64_t now)
 
 	if (d->c.targets->count == 0)
 		return;
-	draw_title(l->pane_y, 0, l->detail_w, " detail ");
+	draw_title(d, l->pane_y, 0, l->detail_w, " detail ");
 	if (max > PANE_LINES)
 		max = PANE_LINES;
 	n = tui_detail_lines(&d->c.targets->items[d->selected],
@@ -413,16 +424,18 @@ draw_detail(struct tui_dashboard *d, const struct tui_layout *l, int64_t now)
 }
 
 static void
-draw_changes(const struct tui_layout *l, const struct tui_control_view *v)
+draw_changes(const struct tui_dashboard *d, const struct tui_layout *l,
+    const struct tui_control_view *v)
 {
 	char line[TUI_FRAME_LINE_MAX], lines[PANE_LINES][TUI_FRAME_LINE_MAX];
 	int x = l->detail_w + 2, w = l->cols - x, y = 0, i, j, n;
 
 	if (w <= 0)
 		return;
-	draw_title(l->pane_y, x, w, " mock changes ");
+	draw_title(d, l->pane_y, x, w, " mock changes ");
 	for (i = 0; i < (int)v->nchanges && y < l->pane_h - 1; i++) {
-		/* A change wraps under its description, after clock and source. */
+		/* A change wraps under its description, after clock and source.
+		 */
 		tui_frame_change_line(&v->changes[i], -1, line, sizeof line);
 		n = tui_frame_wrap(line, w, 18, lines,
 		    l->pane_h - 1 - y < PANE_LINES ? l->pane_h - 1 - y
@@ -447,27 +460,28 @@ draw_footer(struct tui_dashboard *d, const struct tui_layout *l)
 
 /* A blank box with a border and TITLE, at Y, X, H high and W wide. */
 static void
-draw_box(int y, int x, int h, int w, const char *title)
+draw_box(const struct tui_dashboard *d, int y, int x, int h, int w,
+    const char *title)
 {
 	int i;
 
 	for (i = 0; i < h; i++)
 		mvhline(y + i, x, ' ', w);
-	mvhline(y, x, ACS_HLINE, w);
-	mvhline(y + h - 1, x, ACS_HLINE, w);
-	mvvline(y, x, ACS_VLINE, h);
-	mvvline(y, x + w - 1, ACS_VLINE, h);
-	mvaddch(y, x, ACS_ULCORNER);
-	mvaddch(y, x + w - 1, ACS_URCORNER);
-	mvaddch(y + h - 1, x, ACS_LLCORNER);
-	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	mvhline(y, x, line_char(d, ACS_HLINE, '-'), w);
+	mvhline(y + h - 1, x, line_char(d, ACS_HLINE, '-'), w);
+	mvvline(y, x, line_char(d, ACS_VLINE, '|'), h);
+	mvvline(y, x + w - 1, line_char(d, ACS_VLINE, '|'), h);
+	mvaddch(y, x, line_char(d, ACS_ULCORNER, '+'));
+	mvaddch(y, x + w - 1, line_char(d, ACS_URCORNER, '+'));
+	mvaddch(y + h - 1, x, line_char(d, ACS_LLCORNER, '+'));
+	mvaddch(y + h - 1, x + w - 1, line_char(d, ACS_LRCORNER, '+'));
 	attron(A_BOLD);
 	mvaddnstr(y, x + 2, title, w - 4);
 	attroff(A_BOLD);
 }
 
 static void
-draw_help(const struct tui_layout *l)
+draw_help(const struct tui_dashboard *d, const struct tui_layout *l)
 {
 	char lines[40][TUI_FRAME_LINE_MAX];
 	int n = tui_frame_help(lines, 40), w = 0, h, x, y, i;
@@ -483,7 +497,7 @@ draw_help(const struct tui_layout *l)
 		h = l->rows;
 	x = (l->cols - w) / 2;
 	y = (l->rows - h) / 2;
-	draw_box(y, x, h, w, " keys (? or Esc closes) ");
+	draw_box(d, y, x, h, w, " keys (? or Esc closes) ");
 	for (i = 0; i < n && i < h - 2; i++)
 		mvaddnstr(y + 1 + i, x + 2, lines[i], w - 4);
 }
@@ -547,7 +561,7 @@ draw_picker(struct tui_dashboard *d, const struct tui_layout *l)
 		h = PANE_LINES + 2;
 	n = tui_scenarios_lines(
 	    d->scenarios, d->pick, w - 4, lines, h - 2, &sel);
-	draw_box((l->rows - h) / 2, (l->cols - w) / 2, h, w,
+	draw_box(d, (l->rows - h) / 2, (l->cols - w) / 2, h, w,
 	    " scenarios (Enter plays, Esc closes) ");
 	for (i = 0; i < n; i++)
 		mvaddnstr((l->rows - h) / 2 + 1 + i, (l->cols - w) / 2 + 2,
@@ -585,11 +599,11 @@ draw(struct tui_dashboard *d)
 	if (l.pane_h > 0) {
 		draw_detail(d, &l, now);
 		if (d->control != NULL)
-			draw_changes(&l, &v);
+			draw_changes(d, &l, &v);
 	}
 	draw_footer(d, &l);
 	if (d->help)
-		draw_help(&l);
+		draw_help(d, &l);
 	else if (d->scenarios != NULL)
 		draw_picker(d, &l);
 }

@@ -53,17 +53,22 @@ flip_line(const struct probe_snapshot *s, char *buf, size_t len)
 static void
 phases_line(const struct probe_result *r, char *buf, size_t len)
 {
-	char outcome[32], total[16], dns[16], conn[16], tls[16], ttfb[16];
+	char outcome[32], total[16], dns[16], conn[16], ttfb[16];
+	char handshake[16], tls[24] = "";
 
 	snprintf(outcome, sizeof outcome, "%d", r->status);
 	tui_format_ms(r->duration_ms, total, sizeof total);
 	tui_format_ms(r->dns_ms, dns, sizeof dns);
 	tui_format_ms(r->connect_ms, conn, sizeof conn);
-	tui_format_ms(r->tls_ms > 0 ? r->tls_ms : -1, tls, sizeof tls);
 	tui_format_ms(r->ttfb_ms, ttfb, sizeof ttfb);
+
+	/* Plain HTTP has no TLS phase: no room spent on saying so. */
+	if (r->tls_ms > 0) {
+		tui_format_ms(r->tls_ms, handshake, sizeof handshake);
+		snprintf(tls, sizeof tls, "tls %s  ", handshake);
+	}
 	snprintf(buf, len,
-	    "last %s in %s: dns %s  connect %s  tls %s  "
-	    "first byte %s  body %zu B",
+	    "last %s in %s: dns %s  connect %s  %sfirst byte %s  body %zu B",
 	    r->status > 0 ? outcome : "no answer", total, dns, conn, tls, ttfb,
 	    r->bytes);
 }

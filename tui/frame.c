@@ -206,8 +206,15 @@ ellipsis(char *line, size_t width)
 
 	if (width < 4)
 		return;
-	if (n + 3 > width)
+	if (n + 3 > width) {
+		/* Back to the end of a word when one ends in the second half.
+		 */
 		n = width - 3;
+		while (n > width / 2 && line[n] != ' ')
+			n--;
+		if (line[n] != ' ')
+			n = width - 3;
+	}
 	memcpy(line + n, "...", 4);
 }
 

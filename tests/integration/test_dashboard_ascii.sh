@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dashboard under LANG=C: ASCII sparklines, the same flip and
+# The dashboard under LANG=C: ASCII sparklines and rules, the same flip and
 # recovery, and Ctrl-C to quit.
 set -euo pipefail
 # shellcheck source=tests/integration/dashboard_lib.sh
@@ -10,6 +10,11 @@ start_dashboard
 wait_for results
 flip_503_and_back
 wait_for ascii
+# Pane rules in ASCII too, not ACS letters ("qqqq").
+wait_for_text '^- detail -+'
+if tm capture-pane -p | grep -q 'qqqq'; then
+	fail "ACS letters on screen: $(tm capture-pane -p | grep qqqq)"
+fi
 resize_small_and_back
 quit_cleanly C-c
 echo "ok: dashboard with ASCII sparklines, quit by Ctrl-C"

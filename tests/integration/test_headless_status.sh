@@ -76,6 +76,18 @@ jq -e '(.ts | type == "string") and (.targets | length == 1)
 			and has("duration_ms")))
 		and .recent[0].seq > .recent[1].seq)' "$work/results" >/dev/null ||
 	fail "/results: $(head -c 600 "$work/results")"
+# Percentiles to the microsecond, and within the latencies seen (a
+# loopback answer takes far less than a millisecond).
+python3 - "$work/results" <<'EOF' || fail "/results percentiles"
+import json, re, sys
+text = open(sys.argv[1]).read()
+for key in ("p50_ms", "p95_ms", "p99_ms"):
+    for v in re.findall(r'"%s":\s*([0-9.eE+-]+)' % key, text):
+        assert re.fullmatch(r"[0-9]+(\.[0-9]{1,3})?", v), (key, v)
+t = json.loads(text)["targets"][0]
+seen = [r["duration_ms"] for r in t["recent"] if r["status"] > 0]
+assert 0 < t["p50_ms"] <= max(seen), (t["p50_ms"], seen)
+EOF
 
 # Other pages and methods: JSON errors.
 code=$(status_get /nope -o "$work/nope" -w '%{http_code}')

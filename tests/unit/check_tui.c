@@ -645,6 +645,9 @@ START_TEST(detail_wraps_whole_causes_at_120_columns)
 		strcat(all, " ");
 	}
 	ck_assert_ptr_nonnull(strstr(all, "body 26 B"));
+	/* Plain HTTP: no TLS phase, so the timings fit one line. */
+	ck_assert_ptr_nonnull(strstr(lines[2], "body 26 B"));
+	ck_assert_ptr_null(strstr(lines[2], "tls"));
 	ck_assert_ptr_nonnull(strstr(all, "while waiting for the response"));
 
 	/* Narrow, it still wraps at words within the width. */
@@ -704,16 +707,16 @@ START_TEST(latency_sparkline_has_a_floor_of_one_millisecond)
 	for (i = 0; i < PROBE_STATS_SECONDS; i++)
 		snap.seconds[i].latency_sum_ms = 0.1f * snap.seconds[i].count;
 	tui_table_layout(160, 4, &t);
-	tui_table_row(
-	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	tui_table_row(&t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row,
+	    sizeof row);
 	ck_assert_ptr_null(strchr(row + t.latency_x, '#'));
 	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '.'));
 
 	/* At 20 ms they reach the top again. */
 	for (i = 0; i < PROBE_STATS_SECONDS; i++)
 		snap.seconds[i].latency_sum_ms = 20.0f * snap.seconds[i].count;
-	tui_table_row(
-	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	tui_table_row(&t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row,
+	    sizeof row);
 	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '#'));
 }
 END_TEST
@@ -732,6 +735,9 @@ START_TEST(wrap_breaks_at_words_and_marks_a_cut)
 	ck_assert_int_eq(
 	    tui_frame_wrap("alpha beta gamma delta", 11, 2, lines, 2), 2);
 	ck_assert_str_eq(lines[1], "  gamma...");
+	ck_assert_int_eq(
+	    tui_frame_wrap("alpha beta gamma delta", 10, 2, lines, 1), 1);
+	ck_assert_str_eq(lines[0], "alpha...");
 }
 END_TEST
 
