@@ -28,6 +28,7 @@
 /* The mock's own target: often enough that a flip shows at once. */
 #define MOCK_INTERVAL_MS    1000
 #define DEFAULT_INTERVAL_MS 5000
+#define FORCED_FLUSH_MS     1000 /* the most a forced stop waits for */
 
 static const char *const dashboard_switches[] = {NULL};
 static const struct options_spec dashboard_spec = {dashboard_switches, true};
@@ -403,8 +404,11 @@ show(struct dashboard_run *run, char *err, size_t errlen)
 	if (end.forced != 0)
 		code = 128 + end.forced;
 	log_stop(run, &end, code);
-	if (end.forced != 0)
+	if (end.forced != 0) {
+		/* The log file takes the queued lines at once, if ever. */
+		log_flush(FORCED_FLUSH_MS);
 		_exit(code);
+	}
 	return code;
 }
 

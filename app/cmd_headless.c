@@ -157,7 +157,7 @@ target_results(struct headless *h, size_t i, struct probe_snapshot *snap)
 
 	probe_stats_snapshot(h->stats, i, clock_wall_ms(), snap);
 	cJSON_AddStringToObject(j, "target", t->name);
-	cJSON_AddStringToObject(j, "url", t->url);
+	cJSON_AddStringToObject(j, "url", probe_target_display_url(t));
 	cJSON_AddStringToObject(j, "state", probe_state_name(snap->state));
 	cJSON_AddNumberToObject(j, "total", (double)snap->total);
 	cJSON_AddNumberToObject(j, "failures", (double)snap->failures);

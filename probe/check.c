@@ -227,6 +227,9 @@ body_contains(const char *body, size_t len, const char *needle)
  * Does BODY of LEN bytes match RE? REG_STARTEND keeps the match to
  * those bytes; the regex was compiled as "^.*(...)", so it reads them
  * once, and "." stops at a NUL byte as before.
+ * XXX: glibc builds its automaton as it reads, and a count of a
+ * choice ("[ab]{20}") can need a state per byte: seconds on the probe
+ * thread for a hostile body of a few hundred KiB. max_body bounds it.
  */
 static bool
 body_matches(const void *re, const char *body, size_t len)

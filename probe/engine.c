@@ -514,7 +514,11 @@ slot_advance(struct probe_engine *e, struct slot *s, int64_t now)
 	atomic_fetch_add(&e->skipped, (unsigned long long)missed);
 }
 
-/* Start every probe that is due; a busy or paused target skips. */
+/*
+ * Start every probe that is due; a busy or paused target skips.
+ * XXX: nothing sheds load when the machine cannot keep up: late probes
+ * all start, time out together, and fewer pass than a lower rate would.
+ */
 static void
 start_due(struct probe_engine *e, int64_t now)
 {

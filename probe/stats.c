@@ -34,6 +34,10 @@ struct hist_slot {
 	uint32_t bins[HIST_BINS];
 };
 
+/*
+ * XXX: about 41 KiB per target whatever its interval; one probed every
+ * minute still keeps 600 per-second buckets, mostly empty.
+ */
 struct target_stats {
 	/*
 	 * One lock per target: a reader copying one target never holds up

@@ -38,7 +38,8 @@ struct tui_control {
 	size_t qhead, qlen;
 	unsigned long next_id;
 	unsigned long ids[TUI_CONTROL_CHANGES]; /* parallel to view.changes */
-	bool polled; /* the state was read at least once */
+	bool polled;        /* the state was read at least once */
+	double seen_change; /* the mock's last change id taken in */
 	struct tui_control_view view;
 };
 
@@ -96,6 +97,23 @@ finish_request(
 	ctl->view.generation++;
 }
 
+/* The names of STATE's named endpoints into the view. Locked. */
+static void
+take_endpoints(struct tui_control *ctl, const cJSON *state)
+{
+	const cJSON *e;
+	size_t at = 0, len = sizeof ctl->view.endpoints;
+	char *buf = ctl->view.endpoints;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach (e, cJSON_GetObjectItem(state, "endpoints")) {
+		if (e->string == NULL || at + strlen(e->string) + 2 > len)
+			continue;
+		at += (size_t)snprintf(
+		    buf + at, len - at, "%s%s", at > 0 ? " " : "", e->string);
+	}
+}
+
 /* The scenario line of STATE; true when a scenario plays. Locked. */
 static bool
 take_scenario(struct tui_control *ctl, const cJSON *state)
@@ -104,8 +122,13 @@ take_scenario(struct tui_control *ctl, const cJSON *state)
 	bool playing = cJSON_IsTrue(cJSON_GetObjectItem(sc, "playing"));
 	char line[sizeof ctl->view.scenario] = "";
 
-	if (playing)
+	if (playing) {
 		mock_scenario_player_describe(sc, line, sizeof line);
+		take_endpoints(ctl, state);
+	}
+	snprintf(ctl->view.scenario_name, sizeof ctl->view.scenario_name, "%s",
+	    playing ? cJSON_GetStringValue(cJSON_GetObjectItem(sc, "name"))
+	            : "");
 	if (strcmp(line, ctl->view.scenario) != 0) {
 		snprintf(
 		    ctl->view.scenario, sizeof ctl->view.scenario, "%s", line);
@@ -114,11 +137,62 @@ take_scenario(struct tui_control *ctl, const cJSON *state)
 	return playing;
 }
 
-/* Take in the state read from the mock (NULL: ERR says why). Locked. */
+/* The description of history entry E: "/mock/NAME " and its fields. */
 static void
-take_state(
-    struct tui_control *ctl, const cJSON *state, const char *err, bool ours)
+entry_desc(const cJSON *e, char *buf, size_t len)
 {
+	const cJSON *ep = cJSON_GetObjectItem(e, "endpoint");
+	const cJSON *fields = cJSON_GetObjectItem(e, "fields");
+	char what[96];
+
+	if (cJSON_IsTrue(cJSON_GetObjectItem(fields, "reset")))
+		snprintf(what, sizeof what, "reset");
+	else
+		tui_frame_mock_summary(fields, what, sizeof what);
+	/* A long endpoint name may cut the fields: the name matters more. */
+	if (!cJSON_IsString(ep) || strcmp(ep->valuestring, "default") == 0)
+		snprintf(buf, len, "%s", what);
+	else if (snprintf(buf, len, "/mock/%s %s", ep->valuestring, what) < 0)
+		buf[0] = '\0';
+}
+
+/*
+ * Push the changes of HISTORY newer than the last one seen, oldest
+ * first, but those of our keys (already in the pane). Locked.
+ */
+static void
+take_history(struct tui_control *ctl, const cJSON *history)
+{
+	const cJSON *e, *id, *src;
+	char desc[sizeof ctl->view.changes[0].desc];
+
+	cJSON_ArrayForEach (e, cJSON_GetObjectItem(history, "changes")) {
+		id = cJSON_GetObjectItem(e, "change");
+		src = cJSON_GetObjectItem(e, "source");
+		if (!cJSON_IsNumber(id) || id->valuedouble <= ctl->seen_change)
+			continue;
+		ctl->seen_change = id->valuedouble;
+		if (!cJSON_IsString(src) ||
+		    strcmp(src->valuestring, "key") == 0)
+			continue;
+		entry_desc(e, desc, sizeof desc);
+		push_change(ctl,
+		    strcmp(src->valuestring, "scenario") == 0 ? "scenario"
+		                                              : "other",
+		    desc);
+	}
+}
+
+/*
+ * Take in the state read from the mock (NULL: ERR says why) and, while
+ * a scenario plays, its HISTORY, which names every step on every
+ * endpoint, those at 0 s too. Locked.
+ */
+static void
+take_state(struct tui_control *ctl, const cJSON *state, const cJSON *history,
+    const char *err, bool ours)
+{
+	const cJSON *last = cJSON_GetObjectItem(state, "last_change");
 	char summary[sizeof ctl->view.summary];
 	bool was_playing = ctl->view.scenario[0] != '\0';
 	bool playing = state != NULL && take_scenario(ctl, state);
@@ -129,11 +203,15 @@ take_state(
 		snprintf(summary, sizeof summary, "unreachable");
 	tui_keymap_read_state(
 	    state, &ctl->view.latency_ms, &ctl->view.error_pct);
+	if (history != NULL && ctl->polled)
+		take_history(ctl, history);
+	if (cJSON_IsNumber(last) && last->valuedouble > ctl->seen_change)
+		ctl->seen_change = last->valuedouble;
 	if (strcmp(summary, ctl->view.summary) == 0)
 		return;
 
 	/* A change nobody here asked for came from elsewhere. */
-	if (ctl->polled && !ours && state != NULL)
+	if (ctl->polled && !ours && state != NULL && history == NULL)
 		push_change(ctl, playing || was_playing ? "scenario" : "other",
 		    summary);
 	if (state == NULL)
@@ -190,13 +268,31 @@ poll_ms(const struct tui_control *ctl)
 	                                     : TUI_CONTROL_POLL_MS;
 }
 
+/*
+ * Whether to read the history after STATE: when a scenario plays or has
+ * just ended and the mock changed since the last look. The view is read
+ * unlocked, but only this thread writes it.
+ */
+static bool
+wants_history(const struct tui_control *ctl, const cJSON *state)
+{
+	const cJSON *sc = cJSON_GetObjectItem(state, "scenario");
+	const cJSON *last = cJSON_GetObjectItem(state, "last_change");
+
+	if (!ctl->polled || !cJSON_IsNumber(last) ||
+	    last->valuedouble <= ctl->seen_change)
+		return false;
+	return cJSON_IsTrue(cJSON_GetObjectItem(sc, "playing")) ||
+	       ctl->view.scenario[0] != '\0';
+}
+
 static void *
 worker(void *arg)
 {
 	struct tui_control *ctl = arg;
-	char err[256] = "";
+	char err[256] = "", herr[256];
 	struct request r;
-	cJSON *state;
+	cJSON *state, *history;
 	bool ours;
 	int rc;
 
@@ -219,10 +315,15 @@ worker(void *arg)
 			break;
 		pthread_mutex_unlock(&ctl->lock);
 		state = mock_client_get(ctl->client, 0, err, sizeof err);
+		history =
+		    wants_history(ctl, state)
+		        ? mock_client_get(ctl->client, 1, herr, sizeof herr)
+		        : NULL;
 		pthread_mutex_lock(&ctl->lock);
-		take_state(ctl, state, err, ours);
+		take_state(ctl, state, history, err, ours);
 		if (ours)
 			ctl->view.busy--;
+		cJSON_Delete(history);
 		cJSON_Delete(state);
 	}
 	pthread_mutex_unlock(&ctl->lock);

@@ -32,6 +32,8 @@ struct tui_control_view {
 	size_t nchanges;
 	struct tui_frame_change changes[TUI_CONTROL_CHANGES]; /* newest first */
 	char scenario[160]; /* where a scenario stands, "" when none plays */
+	char scenario_name[64]; /* its name, "" when none plays */
+	char endpoints[256];    /* named endpoints of the mock, space-separated */
 };
 
 /* Start the worker for client C (which outlives it); never NULL. */

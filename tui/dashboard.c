@@ -488,17 +488,44 @@ draw_help(const struct tui_layout *l)
 		mvaddnstr(y + 1 + i, x + 2, lines[i], w - 4);
 }
 
-/* The scenario's progress on the line between table and panes. */
-static void
-draw_scenario(const struct tui_layout *l, const struct tui_control_view *v)
+/* V's scenario line without the name it starts with. */
+static const char *
+progress_step(const struct tui_control_view *v)
 {
-	char line[TUI_FRAME_LINE_MAX];
+	size_t n = strlen(v->scenario_name);
+
+	if (strncmp(v->scenario, v->scenario_name, n) == 0 &&
+	    v->scenario[n] == ' ')
+		return v->scenario + n + 1;
+	return v->scenario;
+}
+
+/*
+ * The scenario's progress on the line between table and panes, and
+ * which of the endpoints it changes no target probes.
+ */
+static void
+draw_scenario(struct tui_dashboard *d, const struct tui_layout *l,
+    const struct tui_control_view *v)
+{
+	char line[TUI_FRAME_LINE_MAX], note[TUI_FRAME_LINE_MAX];
 	int y = l->table_y + 1 + l->table_rows;
 
 	if (v->scenario[0] == '\0' || y >= l->footer_y ||
 	    (l->pane_h > 0 && y >= l->pane_y))
 		return;
-	tui_scenarios_progress(v->scenario, l->cols, line, sizeof line);
+	note[0] = '\0';
+	if (d->c.mock != NULL)
+		tui_scenarios_unprobed(v->scenario_name, v->endpoints,
+		    mock_client_url(d->c.mock), d->c.targets, note,
+		    sizeof note);
+	/* The note first, where a narrow screen does not cut it. */
+	if (note[0] == '\0')
+		snprintf(note, sizeof note, "%s", v->scenario);
+	else if (snprintf(line, sizeof line, "%s %s; %s", v->scenario_name,
+	             note, progress_step(v)) >= 0)
+		memcpy(note, line, sizeof note);
+	tui_scenarios_progress(note, l->cols, line, sizeof line);
 	attron(A_BOLD);
 	mvaddnstr(y, 0, line, l->cols);
 	attroff(A_BOLD);
@@ -554,7 +581,7 @@ draw(struct tui_dashboard *d)
 	take_snapshots(d, now, &up, &down);
 	draw_header(d, &l, &v, now, up, down);
 	draw_table(d, &l, now);
-	draw_scenario(&l, &v);
+	draw_scenario(d, &l, &v);
 	if (l.pane_h > 0) {
 		draw_detail(d, &l, now);
 		if (d->control != NULL)
@@ -852,6 +879,7 @@ wind_down(struct tui_dashboard *d, struct probe_engine *engine, int seen)
 	int64_t hint_at = clock_mono_ms() + HINT_MS;
 	char buf[16];
 	pthread_t t;
+	ssize_t n;
 
 	w->engine = engine;
 	w->control = d->control;
@@ -862,10 +890,12 @@ wind_down(struct tui_dashboard *d, struct probe_engine *engine, int seen)
 		free(w);
 		return true;
 	}
-	while (!atomic_load(&w->done) && interrupts == seen)
-		if (poll(&p, 1, hint_wait(d, &hint_at)) > 0 &&
-		    read(wake_fds[0], buf, sizeof buf) < 0)
+	while (!atomic_load(&w->done) && interrupts == seen) {
+		if (poll(&p, 1, hint_wait(d, &hint_at)) <= 0)
 			continue;
+		n = read(wake_fds[0], buf, sizeof buf); /* emptied, to wait */
+		(void)n;
+	}
 	if (!atomic_load(&w->done))
 		return false; /* w stays with the thread: luna exits now */
 	pthread_join(t, NULL);

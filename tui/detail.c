@@ -21,14 +21,14 @@ static void
 state_line(const struct probe_snapshot *s, int64_t now, char *buf, size_t len)
 {
 	enum tui_health h = tui_table_health(s);
+	int64_t from = tui_table_health_since(s);
 	char since[32];
 
-	if (s->state_since_wall_ms <= 0) {
+	if (from <= 0) {
 		snprintf(buf, len, "%s", tui_table_health_name(h));
 		return;
 	}
-	tui_format_uptime(
-	    (now - s->state_since_wall_ms) / 1000, since, sizeof since);
+	tui_format_uptime((now - from) / 1000, since, sizeof since);
 	snprintf(buf, len, "%s for %s, %llu probe%s, %llu failed",
 	    tui_table_health_name(h), since, (unsigned long long)s->total,
 	    s->total == 1 ? "" : "s", (unsigned long long)s->failures);
@@ -103,7 +103,7 @@ tui_detail_lines(const struct probe_target *t, const struct probe_snapshot *s,
 		return 0;
 	tui_format_ms((double)t->interval_ms, every, sizeof every);
 	snprintf(line, sizeof line, "%s  %s %s  every %s", t->name, t->method,
-	    t->url, every);
+	    probe_target_display_url(t), every);
 	put(line, width, 2, lines, &n, max < 2 ? max : 2);
 	if (n < max) {
 		state_line(s, now_wall_ms, line, sizeof line);

@@ -1,5 +1,6 @@
 #include "tui/scenarios.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,4 +53,47 @@ tui_scenarios_progress(const char *scenario, int width, char *buf, size_t len)
 {
 	snprintf(buf, len, "scenario %s  (D stops)", scenario);
 	cut(buf, width);
+}
+
+/* Whether one of TARGETS probes URL (a query string may follow). */
+static bool
+probed(const struct probe_target_list *targets, const char *url)
+{
+	size_t i, n = strlen(url);
+	const char *u;
+
+	for (i = 0; i < targets->count; i++) {
+		u = targets->items[i].url;
+		if (strncmp(u, url, n) == 0 && (u[n] == '\0' || u[n] == '?'))
+			return true;
+	}
+	return false;
+}
+
+void
+tui_scenarios_unprobed(const char *name, const char *endpoints,
+    const char *mock_url, const struct probe_target_list *targets, char *buf,
+    size_t len)
+{
+	char names[256], url[TUI_FRAME_LINE_MAX], *tok, *save = NULL;
+	size_t at = 0, base = strlen(mock_url);
+	int n;
+
+	buf[0] = '\0';
+	while (base > 0 && mock_url[base - 1] == '/')
+		base--;
+	snprintf(names, sizeof names, "%s", endpoints);
+	for (tok = strtok_r(names, " ", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ", &save)) {
+		snprintf(
+		    url, sizeof url, "%.*s/mock/%s", (int)base, mock_url, tok);
+		if (probed(targets, url) || at >= len)
+			continue;
+		n = snprintf(buf + at, len - at, "%s/mock/%s",
+		    at > 0 ? ", " : "changes ", tok);
+		at += n > 0 ? (size_t)n : 0;
+	}
+	if (at > 0 && at < len)
+		snprintf(
+		    buf + at, len - at, ", not probed: try luna demo %s", name);
 }

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "probe/target.h"
 #include "tui/frame.h"
 
 /*
@@ -23,5 +24,15 @@ int tui_scenarios_lines(const cJSON *list, size_t pick, int width,
 /* The progress line for SCENARIO (a scenario's line), WIDTH wide. */
 void tui_scenarios_progress(
     const char *scenario, int width, char *buf, size_t len);
+
+/*
+ * The note for the progress line of scenario NAME when the mock at
+ * MOCK_URL has ENDPOINTS (names, space-separated) that none of TARGETS
+ * probes: "changes /mock/checkout, not probed: try luna demo NAME";
+ * empty when all are probed.
+ */
+void tui_scenarios_unprobed(const char *name, const char *endpoints,
+    const char *mock_url, const struct probe_target_list *targets,
+    char *buf, size_t len);
 
 #endif

@@ -22,7 +22,8 @@
 #define SPARK_MIN 8
 
 /* Recent results that count for "degraded" after a failure. */
-#define DEGRADED_WINDOW 5
+#define DEGRADED_WINDOW  5
+#define LATENCY_FLOOR_MS 1.0 /* the latency sparkline's least top */
 
 void
 tui_table_layout(int width, size_t longest_name, struct tui_table *t)
@@ -134,6 +135,51 @@ tui_table_health(const struct probe_snapshot *s)
 	return TUI_HEALTH_UP;
 }
 
+/* S's health just after its recent result K was recorded. */
+static enum tui_health
+health_at(const struct probe_snapshot *s, size_t k)
+{
+	enum probe_state state = k == 0 ? s->state : s->recent[k].state;
+	size_t i;
+
+	if (state == PROBE_STATE_DOWN)
+		return TUI_HEALTH_DOWN;
+	if (state != PROBE_STATE_UP)
+		return TUI_HEALTH_UNKNOWN;
+	for (i = k; i < s->nrecent && i < k + DEGRADED_WINDOW; i++)
+		if (!s->recent[i].ok)
+			return TUI_HEALTH_DEGRADED;
+	return TUI_HEALTH_UP;
+}
+
+static int64_t
+ended_ms(const struct probe_result *r)
+{
+	return r->started_wall_ms + (int64_t)r->duration_ms;
+}
+
+int64_t
+tui_table_health_since(const struct probe_snapshot *s)
+{
+	enum tui_health h;
+	int64_t since = s->state_since_wall_ms;
+	size_t k;
+
+	if (since <= 0 || s->nrecent == 0)
+		return since;
+	h = health_at(s, 0);
+	for (k = 1; k < s->nrecent; k++)
+		if (health_at(s, k) != h)
+			break;
+
+	/* Degraded all along the recent results: since the oldest. */
+	if (k < s->nrecent || h == TUI_HEALTH_DEGRADED) {
+		if (ended_ms(&s->recent[k - 1]) > since)
+			since = ended_ms(&s->recent[k - 1]);
+	}
+	return since;
+}
+
 const char *
 tui_table_health_name(enum tui_health h)
 {
@@ -163,6 +209,23 @@ tui_table_outcome(const struct probe_snapshot *s, char *buf, size_t len)
 		snprintf(buf, len, "%s", kind != NULL ? kind : "-");
 }
 
+/*
+ * The top of the latency sparkline: its largest value in view, but at
+ * least LATENCY_FLOOR_MS, so that a loopback target failing in 0.1 ms
+ * does not draw full bars as if it were slow.
+ */
+static double
+latency_scale(const double *v, size_t n)
+{
+	double max = LATENCY_FLOOR_MS;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isnan(v[i]) && v[i] > max)
+			max = v[i];
+	return max;
+}
+
 static void
 put_sparkline(char *buf, size_t len, size_t *at, const struct probe_snapshot *s,
     enum tui_series kind, int w, size_t current, enum tui_glyphs g)
@@ -173,7 +236,8 @@ put_sparkline(char *buf, size_t len, size_t *at, const struct probe_snapshot *s,
 	tui_sparkline_series(s->seconds, PROBE_STATS_SECONDS, kind,
 	    TUI_TABLE_SECS_PER_COL, current, v, (size_t)w);
 	n = tui_sparkline_render(v, (size_t)w,
-	    kind == TUI_SERIES_ERROR_RATE ? 1.0 : 0, g, buf + *at, len - *at);
+	    kind == TUI_SERIES_ERROR_RATE ? 1.0 : latency_scale(v, (size_t)w),
+	    g, buf + *at, len - *at);
 	*at += n;
 }
 

@@ -48,6 +48,12 @@ enum tui_health tui_table_health(const struct probe_snapshot *s);
 const char *tui_table_health_name(enum tui_health h);
 
 /*
+ * The wall time in ms when S's health (as tui_table_health) began,
+ * degraded included, from its recent results; 0 while unknown.
+ */
+int64_t tui_table_health_since(const struct probe_snapshot *s);
+
+/*
  * The row of target NAME from snapshot S taken at NOW_WALL_MS, marked
  * when SELECTED, sparklines in glyphs G, into BUF (TUI_TABLE_ROW_MAX
  * bytes are always enough). Every cell but the sparklines is ASCII.

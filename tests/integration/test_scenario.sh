@@ -34,6 +34,13 @@ case $out in
 *"unknown scenario 'nope'"*outage*' 400') ;;
 *) fail "unknown name: $out" ;;
 esac
+# luna ctl: an unknown name is bad input (exit 2), like a bad file.
+rc=0
+LUNA_MOCK_URL=$URL timeout 20 "$LUNA" ctl scenario play nope \
+	>/dev/null 2>"$tmp/ctl.err" || rc=$?
+[ "$rc" = 2 ] || fail "ctl scenario play nope exit $rc, want 2"
+grep -q "unknown scenario 'nope'" "$tmp/ctl.err" ||
+	fail "ctl scenario play nope: $(cat "$tmp/ctl.err")"
 out=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/control/scenario")
 [ "$out" = 404 ] || fail "DELETE with nothing playing gave $out"
 [ "$(control 'o["scenario"]')" = None ] || fail "a scenario shows before any"

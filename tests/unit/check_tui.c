@@ -1,8 +1,11 @@
+#include <arpa/inet.h>
 #include <check.h>
 #include <curses.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -651,6 +654,70 @@ START_TEST(detail_wraps_whole_causes_at_120_columns)
 }
 END_TEST
 
+START_TEST(state_duration_counts_from_the_shown_state)
+{
+	struct probe_target t = {.name = "mock",
+	    .url = "http://127.0.0.1:8080/mock",
+	    .method = "GET",
+	    .interval_ms = 1000};
+	char lines[10][TUI_FRAME_LINE_MAX];
+	size_t i;
+
+	/* Up for 30 s, one probe a second; the one 7 s ago failed, so it
+	 * was degraded until the fifth success after it, 2 s ago. */
+	memset(&snap, 0, sizeof snap);
+	snap.state = PROBE_STATE_UP;
+	snap.state_since_wall_ms = NOW_MS - 30000;
+	snap.nrecent = 20;
+	for (i = 0; i < snap.nrecent; i++) {
+		snap.recent[i].ok = i != 7;
+		snap.recent[i].state = PROBE_STATE_UP;
+		snap.recent[i].status = i != 7 ? 200 : 503;
+		snap.recent[i].started_wall_ms = NOW_MS - (int64_t)i * 1000;
+	}
+	ck_assert_int_eq(tui_table_health(&snap), TUI_HEALTH_UP);
+	ck_assert_int_eq(tui_table_health_since(&snap), NOW_MS - 2000);
+	tui_detail_lines(&t, &snap, NOW_MS, 100, lines, 10);
+	ck_assert_str_eq(lines[1], "up for 2s, 0 probes, 0 failed");
+
+	/* The failure 3 s ago makes it degraded since then. */
+	snap.recent[7].ok = true;
+	snap.recent[3].ok = false;
+	ck_assert_int_eq(tui_table_health(&snap), TUI_HEALTH_DEGRADED);
+	tui_detail_lines(&t, &snap, NOW_MS, 100, lines, 10);
+	ck_assert_str_eq(lines[1], "degraded for 3s, 0 probes, 0 failed");
+
+	/* No failure in view: up since the state flipped. */
+	snap.recent[3].ok = true;
+	ck_assert_int_eq(tui_table_health_since(&snap), NOW_MS - 30000);
+}
+END_TEST
+
+START_TEST(latency_sparkline_has_a_floor_of_one_millisecond)
+{
+	struct tui_table t;
+	char row[TUI_TABLE_ROW_MAX];
+	size_t i;
+
+	/* Failing in 0.1 ms: low bars, not full ones ('#' in ASCII). */
+	make_down_snapshot(&snap);
+	for (i = 0; i < PROBE_STATS_SECONDS; i++)
+		snap.seconds[i].latency_sum_ms = 0.1f * snap.seconds[i].count;
+	tui_table_layout(160, 4, &t);
+	tui_table_row(
+	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	ck_assert_ptr_null(strchr(row + t.latency_x, '#'));
+	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '.'));
+
+	/* At 20 ms they reach the top again. */
+	for (i = 0; i < PROBE_STATS_SECONDS; i++)
+		snap.seconds[i].latency_sum_ms = 20.0f * snap.seconds[i].count;
+	tui_table_row(
+	    &t, "mock", &snap, NOW_MS, false, TUI_GLYPHS_ASCII, row, sizeof row);
+	ck_assert_ptr_nonnull(strchr(row + t.latency_x, '#'));
+}
+END_TEST
+
 START_TEST(wrap_breaks_at_words_and_marks_a_cut)
 {
 	char lines[4][TUI_FRAME_LINE_MAX];
@@ -736,6 +803,118 @@ START_TEST(control_sends_keys_and_sees_other_changes)
 }
 END_TEST
 
+/*
+ * A loopback socket that listens and never accepts: the kernel takes
+ * connections, nobody reads a request. Its port goes to *PORT.
+ */
+static int
+listen_mute(int *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+START_TEST(control_gives_up_on_a_mock_that_never_answers)
+{
+	struct tui_control_view v;
+	struct mock_client *mc;
+	struct tui_control *ctl;
+	int64_t t0, took;
+	char url[64];
+	int fd, port;
+
+	fd = listen_mute(&port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+	mc = mock_client_remote(url, NULL);
+	ctl = tui_control_start(mc);
+
+	/* The first poll times out: unreachable, not "..." for 10 s. */
+	t0 = clock_mono_ms();
+	ck_assert(wait_for_summary(ctl, &v, "unreachable"));
+	took = clock_mono_ms() - t0;
+	ck_assert_msg(took < TUI_CONTROL_TIMEOUT_MS + 1500, "took %lld ms",
+	    (long long)took);
+	ck_assert(v.changes[0].failed);
+
+	/* A change now waits on the mock; stopping abandons it. */
+	tui_control_send(ctl, cJSON_Parse("{\"status\":503}"), "status 503");
+	usleep(300000);
+	t0 = clock_mono_ms();
+	tui_control_stop(ctl);
+	took = clock_mono_ms() - t0;
+	ck_assert_msg(took < 1500, "stop took %lld ms", (long long)took);
+	mock_client_destroy(mc);
+	close(fd);
+}
+END_TEST
+
+/* Wait until CTL's pane holds a change from SOURCE described as DESC. */
+static bool
+wait_for_change(struct tui_control *ctl, const char *source, const char *desc)
+{
+	int64_t end = clock_mono_ms() + 10000;
+	struct tui_control_view v;
+	size_t i;
+
+	do {
+		tui_control_view(ctl, &v);
+		for (i = 0; i < v.nchanges; i++)
+			if (strcmp(v.changes[i].source, source) == 0 &&
+			    strcmp(v.changes[i].desc, desc) == 0)
+				return true;
+		usleep(20000);
+	} while (clock_mono_ms() < end);
+	return false;
+}
+
+START_TEST(control_shows_every_scenario_step_with_its_endpoint)
+{
+	struct mock_server_config c = {.fallback_port = true};
+	struct tui_control_view v;
+	struct mock_server *s;
+	struct mock_client *mc;
+	struct tui_control *ctl;
+	char err[256];
+
+	log_setup(-1, LOG_FORMAT_TEXT, LOG_ERROR);
+	s = mock_server_start(&c, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	mc = mock_client_local(s);
+	ctl = tui_control_start(mc);
+	ck_assert(wait_for_summary(ctl, &v, "200"));
+
+	/* Steps at 0 s come with the play request; named endpoints leave
+	 * the /mock summary alone: both still show, as "scenario". */
+	ck_assert_int_eq(tui_control_scenario(ctl,
+	                     cJSON_Parse("{\"name\": \"t\", \"duration\": "
+	                                 "\"30s\", \"steps\": ["
+	                                 "{\"at\": \"0s\", \"status\": 503},"
+	                                 "{\"at\": \"0s\", \"endpoint\": "
+	                                 "\"checkout\", \"status\": 500},"
+	                                 "{\"at\": \"300ms\", \"endpoint\": "
+	                                 "\"checkout\", \"status\": 404}]}"),
+	                     "play scenario t"),
+	    0);
+	ck_assert(wait_for_change(ctl, "scenario", "503"));
+	ck_assert(wait_for_change(ctl, "scenario", "/mock/checkout 500"));
+	ck_assert(wait_for_change(ctl, "scenario", "/mock/checkout 404"));
+	ck_assert(wait_for_change(ctl, "key", "play scenario t"));
+
+	tui_control_stop(ctl);
+	mock_client_destroy(mc);
+	mock_server_stop(s);
+}
+END_TEST
+
 START_TEST(terminal_without_cursor_addressing_is_refused)
 {
 	ck_assert_int_eq(tui_terminal_kind("xterm"), TUI_TERMINAL_USABLE);
@@ -790,11 +969,16 @@ tui_suite(void)
 	tcase_add_test(frame, detail_counts_one_probe_in_the_singular);
 	tcase_add_test(frame, detail_wraps_whole_causes_at_120_columns);
 	tcase_add_test(frame, wrap_breaks_at_words_and_marks_a_cut);
+	tcase_add_test(frame, latency_sparkline_has_a_floor_of_one_millisecond);
+	tcase_add_test(frame, state_duration_counts_from_the_shown_state);
 	suite_add_tcase(s, spark);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, layout);
 	suite_add_tcase(s, keys);
 	tcase_add_test(control, control_sends_keys_and_sees_other_changes);
+	tcase_add_test(control, control_gives_up_on_a_mock_that_never_answers);
+	tcase_add_test(
+	    control, control_shows_every_scenario_step_with_its_endpoint);
 	tcase_set_timeout(control, 30);
 	suite_add_tcase(s, frame);
 	suite_add_tcase(s, control);

@@ -66,6 +66,33 @@ START_TEST(picker_says_when_there_is_none)
 }
 END_TEST
 
+START_TEST(progress_names_endpoints_no_target_probes)
+{
+	struct probe_target items[] = {
+	    {.name = "mock", .url = "http://127.0.0.1:8080/mock"},
+	    {.name = "mock-catalog",
+	        .url = "http://127.0.0.1:8080/mock/catalog"}};
+	struct probe_target_list targets = {items, 1};
+	char buf[256];
+
+	tui_scenarios_unprobed("partial-outage", "catalog checkout",
+	    "http://127.0.0.1:8080/", &targets, buf, sizeof buf);
+	ck_assert_str_eq(buf, "changes /mock/catalog, /mock/checkout, not "
+	                      "probed: try luna demo partial-outage");
+	targets.count = 2;
+	tui_scenarios_unprobed("partial-outage", "catalog checkout",
+	    "http://127.0.0.1:8080", &targets, buf, sizeof buf);
+	ck_assert_str_eq(buf, "changes /mock/checkout, not probed: try luna "
+	                      "demo partial-outage");
+	tui_scenarios_unprobed("partial-outage", "catalog",
+	    "http://127.0.0.1:8080", &targets, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+	tui_scenarios_unprobed(
+	    "outage", "", "http://127.0.0.1:8080", &targets, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 START_TEST(progress_line_fits_and_never_cuts_a_character)
 {
 	char buf[TUI_FRAME_LINE_MAX];
@@ -89,6 +116,7 @@ main(void)
 	tcase_add_test(tc, picker_scrolls_to_the_pick);
 	tcase_add_test(tc, picker_says_when_there_is_none);
 	tcase_add_test(tc, progress_line_fits_and_never_cuts_a_character);
+	tcase_add_test(tc, progress_names_endpoints_no_target_probes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
