@@ -78,6 +78,17 @@ put() {
 		--data-binary "$body" -w ' %{http_code}' "$@" "$URL/control"
 }
 
+# logged PATTERN FILE: a line matching PATTERN reaches FILE within 5 s
+# (luna writes its log from a thread of its own, a moment later).
+logged() {
+	local _
+	for _ in $(seq 1 100); do
+		grep -q "$1" "$2" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 finish() {
 	echo "$((checks - failures)) passed, $failures failed"
 	[ "$failures" -eq 0 ]

@@ -47,11 +47,11 @@ r=$(req GET /control/history)
 check_has "history records the page as source" \
 	'"change":2,"ts":' "$r"
 check_has "history source" '"source":"page"' "$r"
-grep -q '"event":"mock","change":2,"source":"page"' "$tmp/main.log" &&
+logged '"event":"mock","change":2,"source":"page"' "$tmp/main.log" &&
 	ok "change from the page logged" || fail "no page change logged"
 r=$(req POST /control/reset)
 check_has "reset" '"status":200' "$r"
-grep -q '"event":"mock","change":3,"source":"api"' "$tmp/main.log" &&
+logged '"event":"mock","change":3,"source":"api"' "$tmp/main.log" &&
 	ok "reset logged" || fail "reset not logged"
 
 # --- bad requests name the field ---
@@ -124,6 +124,9 @@ r=$(ctl mix 503=30,200=20)
 check_has "ctl mix adds the rest to a 200 given" "mix 503=30,200=70" "$r"
 r=$(ctl mix 503=0)
 check_has "ctl mix 503=0 is all 200" "mix 503=0,200=100" "$r"
+r=$(ctl mix 500=33.3,502=33.3,503=33.4)
+check_has "ctl mix takes percentages adding up to 100" \
+	"mix 500=33.3,502=33.3,503=33.4" "$r"
 r=$(ctl mix 500=5,503=5)
 check_has "ctl mix with two codes" "mix 500=5,503=5,200=90" "$r"
 for case in \

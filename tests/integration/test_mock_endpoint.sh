@@ -46,7 +46,7 @@ check "PUT status" "200" "$(put '{"status": 503}' -o /dev/null | tr -d ' ')"
 headers=$(curl -s -m 5 -D - -o /dev/null "$URL/mock")
 check_has "mock answers 503 after the change" "HTTP/1.1 503" "$headers"
 check_has "change id follows" "X-Luna-Change: 2" "$headers"
-grep -q '"event":"mock","change":2,"source":"api","endpoint":"default","status":503' \
+logged '"event":"mock","change":2,"source":"api","endpoint":"default","status":503' \
 	"$tmp/main.log" && ok "change logged as event mock" ||
 	fail "no mock event for change 2: $(cat "$tmp/main.log")"
 

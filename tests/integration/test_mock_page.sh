@@ -36,6 +36,7 @@ else
 fi
 check "the mock answers 503 after the click" 503 \
 	"$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$URL/mock")"
+logged '"event":"mock","change":5,"source":"page"' "$tmp/main.log" || true
 check "page changes logged with source page" 4 \
 	"$(grep -c '"event":"mock","change":[0-9]*,"source":"page"' \
 		"$tmp/main.log")"
