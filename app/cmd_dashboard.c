@@ -63,41 +63,6 @@ usage(FILE *out)
 }
 
 /*
- * Take "--log-file FILE" or "--log-file=FILE" out of ARGV, or else read
- * LUNA_LOG_FILE; *MISSING says the flag came without its value.
- */
-static const char *
-take_log_file(int *argc, char **argv, bool *missing)
-{
-	const char *env = getenv("LUNA_LOG_FILE");
-	const char *found = NULL;
-	int i, skip;
-
-	for (i = 1; i < *argc; i++) {
-		skip = 0;
-		if (strcmp(argv[i], "--log-file") == 0 && i + 1 == *argc) {
-			*missing = true;
-			return NULL;
-		} else if (strcmp(argv[i], "--log-file") == 0) {
-			found = argv[i + 1];
-			skip = 2;
-		} else if (strncmp(argv[i], "--log-file=", 11) == 0) {
-			found = argv[i] + 11;
-			skip = 1;
-		}
-		if (skip == 0)
-			continue;
-		memmove(&argv[i], &argv[i + skip],
-		    (size_t)(*argc - i - skip + 1) * sizeof *argv);
-		*argc -= skip;
-		i--;
-	}
-	if (found == NULL && env != NULL && env[0] != '\0')
-		found = env;
-	return found;
-}
-
-/*
  * Open PATH to append log lines: a regular file, or a new one. A FIFO
  * would block the start on a blank screen until someone reads it, and
  * a terminal would write over the dashboard.
@@ -359,7 +324,8 @@ prepare(
 	bool interval_set, missing = false;
 
 	run->log_fd = -1;
-	run->log_file = take_log_file(&argc, argv, &missing);
+	run->log_file =
+	    options_take(&argc, argv, "--log-file", "LUNA_LOG_FILE", &missing);
 	if (missing) {
 		snprintf(err, errlen, "--log-file needs a file name");
 		return 2;

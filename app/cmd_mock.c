@@ -58,32 +58,6 @@ translate_args(int argc, char **argv)
 	return out;
 }
 
-/* Take "--scenario S" or "--scenario=S" out of ARGV; else the env. */
-static const char *
-take_scenario(int *argc, char **argv)
-{
-	const char *found = getenv("LUNA_MOCK_SCENARIO");
-	int i, skip;
-
-	for (i = 1; i < *argc; i++) {
-		skip = 0;
-		if (strcmp(argv[i], "--scenario") == 0 && i + 1 < *argc) {
-			found = argv[i + 1];
-			skip = 2;
-		} else if (strncmp(argv[i], "--scenario=", 11) == 0) {
-			found = argv[i] + 11;
-			skip = 1;
-		}
-		if (skip == 0)
-			continue;
-		memmove(&argv[i], &argv[i + skip],
-		    (size_t)(*argc - i - skip + 1) * sizeof *argv);
-		*argc -= skip;
-		i--;
-	}
-	return found != NULL && found[0] != '\0' ? found : NULL;
-}
-
 /* Load the scenario NAME_OR_FILE (NULL: none); -1 after an error. */
 static int
 load_scenario(const char *name_or_file, struct mock_scenario **out)
@@ -174,12 +148,19 @@ cmd_mock(int argc, char **argv)
 	struct mock_scenario *sc = NULL;
 	struct options o;
 	const char *scenario;
+	bool missing;
 	sigset_t sigs;
 	char err[640];
 	int64_t started_ms;
 	int sig = 0;
 
-	scenario = take_scenario(&argc, argv);
+	scenario = options_take(
+	    &argc, argv, "--scenario", "LUNA_MOCK_SCENARIO", &missing);
+	if (missing) {
+		fprintf(stderr, "luna mock: option '--scenario' needs a value "
+				"(see luna mock --help)\n");
+		return 2;
+	}
 	if (parse_args(&o, argc, argv) < 0) {
 		options_free(&o);
 		return 2;

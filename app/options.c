@@ -714,3 +714,37 @@ options_usage(FILE *out)
 {
 	options_usage_groups(out, OPTIONS_GROUP_ALL);
 }
+
+const char *
+options_take(
+    int *argc, char **argv, const char *flag, const char *env, bool *missing)
+{
+	const char *found = NULL;
+	size_t len = strlen(flag);
+	int i, skip;
+
+	*missing = false;
+	for (i = 1; i < *argc; i++) {
+		skip = 0;
+		if (strcmp(argv[i], flag) == 0 && i + 1 == *argc) {
+			*missing = true;
+			return NULL;
+		} else if (strcmp(argv[i], flag) == 0) {
+			found = argv[i + 1];
+			skip = 2;
+		} else if (strncmp(argv[i], flag, len) == 0 &&
+		           argv[i][len] == '=') {
+			found = argv[i] + len + 1;
+			skip = 1;
+		}
+		if (skip == 0)
+			continue;
+		memmove(&argv[i], &argv[i + skip],
+		    (size_t)(*argc - i - skip + 1) * sizeof *argv);
+		*argc -= skip;
+		i--;
+	}
+	if (found == NULL && env != NULL)
+		found = getenv(env);
+	return found != NULL && found[0] != '\0' ? found : NULL;
+}

@@ -73,6 +73,15 @@ cJSON *options_json(const struct options *o);
 #define OPTIONS_GROUP_STATUS 0x8u /* status server and EMF (headless) */
 #define OPTIONS_GROUP_ALL    0xfu
 
+/*
+ * Take "FLAG VALUE" or "FLAG=VALUE" out of ARGV (the last one wins), for
+ * a mode's own option; without it, the variable ENV (NULL: none). An
+ * empty value counts as none. *MISSING says FLAG came last, without its
+ * value (then NULL).
+ */
+const char *options_take(
+    int *argc, char **argv, const char *flag, const char *env, bool *missing);
+
 /* Print every common option with its variable, for a mode's --help. */
 void options_usage(FILE *out);
 
