@@ -50,6 +50,8 @@ static struct {
 	size_t head, count, bytes;
 	bool writing; /* the writer holds a line outside the lock */
 	bool started;
+	bool stopped; /* the writer has quit: write in place */
+	pthread_t writer;
 	unsigned long drops;
 	unsigned long written;    /* lines out, to tell a stalled output */
 	unsigned long stalled_at; /* written when a flush last timed out */
@@ -275,6 +277,10 @@ writer_main(void *arg)
 		while (queue.count == 0) {
 			queue.writing = false;
 			pthread_cond_broadcast(&queue.drained);
+			if (queue.stopped) {
+				pthread_mutex_unlock(&queue.lock);
+				return arg;
+			}
 			pthread_cond_wait(&queue.ready, &queue.lock);
 		}
 		l = queue.ring[queue.head];
@@ -294,13 +300,26 @@ writer_main(void *arg)
 		queue.written++;
 		queue.progress_ms = clock_mono_ms();
 	}
-	return arg;
 }
 
+/*
+ * At exit: wait for what is queued, then end the writer, so nothing of
+ * it outlives the program. A writer stuck on a stalled output is left.
+ */
 static void
 flush_at_exit(void)
 {
-	log_flush(EXIT_FLUSH_MS);
+	bool join;
+
+	join = log_flush(EXIT_FLUSH_MS) == 0;
+	pthread_mutex_lock(&queue.lock);
+	queue.stopped = true;
+	pthread_cond_signal(&queue.ready);
+	pthread_mutex_unlock(&queue.lock);
+	if (join)
+		pthread_join(queue.writer, NULL);
+	else
+		pthread_detach(queue.writer);
 }
 
 /*
@@ -311,16 +330,14 @@ static bool
 start_writer(void)
 {
 	sigset_t all, old;
-	pthread_t t;
 	int rc;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&t, NULL, writer_main, NULL);
+	rc = pthread_create(&queue.writer, NULL, writer_main, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		return false;
-	pthread_detach(t);
 	atexit(flush_at_exit);
 	queue.started = true;
 	return true;
@@ -333,8 +350,8 @@ enqueue(int fd, char *text, size_t len)
 	struct queued_line *l;
 
 	pthread_mutex_lock(&queue.lock);
-	if (!queue.started && !start_writer()) {
-		/* No thread to be had: write in place, as a last resort. */
+	if (queue.stopped || (!queue.started && !start_writer())) {
+		/* No writer (none to be had, or exit ended it): in place. */
 		if (write_all(fd, text, len) < 0)
 			queue.drops++;
 		pthread_mutex_unlock(&queue.lock);
