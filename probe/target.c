@@ -300,13 +300,26 @@ check_url_text(const char *url, char *err, size_t errlen)
 
 	if (url[strcspn(url, " \t\r\n\v\f")] != '\0')
 		why = "white space in it (write a space as %20)";
-	else if (sep != NULL && (sep[3] == '/' || sep[3] == '\0'))
+	else if (sep == NULL)
+		why = "expected http://host[:port]/path or https://...";
+	else if (sep[3] == '/' || sep[3] == '\0')
 		why = "no host";
 	if (why == NULL)
 		return 0;
 	snprintf(err, errlen, "bad URL '%s': %s", url, why);
 	escape_controls(err, errlen);
 	return -1;
+}
+
+/* True when HOST is printable ASCII (libcurl takes raw bytes too). */
+static bool
+host_is_ascii(const char *host)
+{
+	for (; *host != '\0'; host++)
+		if ((unsigned char)*host <= 0x20 ||
+		    (unsigned char)*host >= 0x7f)
+			return false;
+	return true;
 }
 
 /*
@@ -331,6 +344,14 @@ check_url(const char *url, char *name, size_t namelen, char *err, size_t errlen)
 		    "bad URL '%s': expected "
 		    "http://host[:port]/path or https://...",
 		    url);
+		goto out;
+	}
+	if (!host_is_ascii(host)) {
+		snprintf(err, errlen,
+		    "bad URL '%s': the host must be ASCII (write a "
+		    "non-ASCII name in its xn-- form)",
+		    url);
+		escape_controls(err, errlen);
 		goto out;
 	}
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {

@@ -218,6 +218,12 @@ START_TEST(url_without_a_host_is_refused)
 	ck_assert_int_eq(parse_list(&l, "http:///x"), -1);
 	ck_assert_str_eq(err, "bad URL 'http:///x': no host");
 	ck_assert_int_eq(parse_list(&l, "https://"), -1);
+
+	/* One slash, and a host of a byte that is not ASCII (fuzzer). */
+	ck_assert_int_eq(parse_list(&l, "http:/x"), -1);
+	ck_assert_int_eq(parse_list(&l, "http:/\xff,"), -1);
+	ck_assert_int_eq(parse_list(&l, "http://\xc3\xa9.invalid/"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "must be ASCII"));
 	ck_assert_uint_eq(l.count, 0);
 }
 END_TEST
