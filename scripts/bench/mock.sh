@@ -13,18 +13,8 @@ secs=${1:-10}
 luna=${LUNA:-build/app/luna}
 threads=2
 conns=50
-tmp=$(mktemp -d)
-pids=()
-
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench/lib.sh
+. scripts/bench/lib.sh
 
 for tool in wrk nginx python3 jq; do
 	command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || {
@@ -34,10 +24,6 @@ for tool in wrk nginx python3 jq; do
 done
 [ -x "$luna" ] || { echo "bench: no '$luna': run scripts/build" >&2; exit 2; }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 wait_port() {
 	local _
@@ -71,23 +57,7 @@ done
 [ -n "$mock_url" ] || { cat "$tmp/luna.log" >&2; exit 1; }
 
 nginx_port=$(free_port)
-cat >"$tmp/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx.err;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	server {
-		listen 127.0.0.1:$nginx_port;
-		location / { return 200 "ok\n"; }
-	}
-}
-CONF
-/usr/sbin/nginx -p "$tmp" -c "$tmp/nginx.conf" -e "$tmp/nginx.err" &
-pids+=($!)
-wait_port "$nginx_port" || exit 1
+start_nginx "$nginx_port" || exit 1
 
 py_port=$(free_port)
 echo ok >"$tmp/index.txt"

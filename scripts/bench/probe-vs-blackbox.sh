@@ -21,67 +21,16 @@ scripts/setup bench
 scripts/build >/dev/null
 luna=$PWD/build/app/luna
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_http URL: until it answers, for 5 s at most.
-wait_http() {
-	for _ in $(seq 50); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "bench: nothing answers at $1" >&2
-	exit 1
-}
-
-# cpu_ticks PID: user+sys of PID so far, in clock ticks.
-cpu_ticks() {
-	awk '{print $14 + $15}' "/proc/$1/stat"
-}
+# shellcheck source=scripts/bench/lib.sh
+. scripts/bench/lib.sh
 
 clk=$(getconf CLK_TCK)
 echo "load before:       $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; $(nproc) cores)"
 
 # The target: nginx-light, one worker, `return 200`.
 nport=$(free_port)
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log error;
-events { worker_connections 8192; }
-http {
-	access_log off;
-	client_body_temp_path $tmp/nginx/body;
-	proxy_temp_path $tmp/nginx/proxy;
-	fastcgi_temp_path $tmp/nginx/fastcgi;
-	uwsgi_temp_path $tmp/nginx/uwsgi;
-	scgi_temp_path $tmp/nginx/scgi;
-	server {
-		listen 127.0.0.1:$nport backlog=4096;
-		location / { return 200 "ok\n"; }
-	}
-}
-CONF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
-pids+=($!)
+start_nginx "$nport" || exit 1
 target=http://127.0.0.1:$nport/
-wait_http "$target"
 
 # error_counts FILE: "timeout 12, connect 3" from luna's probe lines.
 error_counts() {

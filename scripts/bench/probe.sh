@@ -13,47 +13,8 @@ scripts/setup bench
 scripts/build >/dev/null
 luna=build/app/luna
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-	python3 tests/integration/probe_server.py --closed-port
-}
-
-start_nginx() {
-	local port=$1
-	mkdir -p "$tmp/nginx"
-	cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	client_body_temp_path $tmp/nginx/body;
-	proxy_temp_path $tmp/nginx/proxy;
-	fastcgi_temp_path $tmp/nginx/fastcgi;
-	uwsgi_temp_path $tmp/nginx/uwsgi;
-	scgi_temp_path $tmp/nginx/scgi;
-	server {
-		listen 127.0.0.1:$port;
-		location / { return 200 "ok\n"; }
-	}
-}
-CONF
-	nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
-	pids+=($!)
-}
+# shellcheck source=scripts/bench/lib.sh
+. scripts/bench/lib.sh
 
 start_python() {
 	python3 tests/integration/probe_server.py --lifetime $((secs + 60)) \
@@ -67,7 +28,7 @@ start_python() {
 if command -v nginx >/dev/null; then
 	server=nginx-light
 	port=$(free_port)
-	start_nginx "$port"
+	start_nginx "$port" || exit 1
 	path=/
 else
 	server="python test server"
@@ -90,8 +51,7 @@ LUNA_TARGETS=$targets "$luna" probe --interval 1s --timeout 900ms \
 lpid=$!
 pids+=("$lpid")
 sleep "$secs"
-# utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks.
-ticks=$(awk '{print $14 + $15}' "/proc/$lpid/stat")
+ticks=$(cpu_ticks "$lpid")
 rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$lpid/status")
 kill -TERM "$lpid"
 wait "$lpid"
