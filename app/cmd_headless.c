@@ -163,12 +163,7 @@ target_results(struct headless *h, size_t i, struct probe_snapshot *snap)
 	cJSON_AddNumberToObject(j, "failures", (double)snap->failures);
 	cJSON_AddNumberToObject(
 	    j, "error_rate_1m", round(snap->error_rate_1m * 10000.0) / 10000.0);
-	cJSON_AddNumberToObject(
-	    j, "p50_ms", probe_output_round_ms(snap->p50_ms));
-	cJSON_AddNumberToObject(
-	    j, "p95_ms", probe_output_round_ms(snap->p95_ms));
-	cJSON_AddNumberToObject(
-	    j, "p99_ms", probe_output_round_ms(snap->p99_ms));
+	probe_output_add_percentiles(j, snap);
 	recent = cJSON_AddArrayToObject(j, "recent");
 	for (k = 0; k < snap->nrecent; k++)
 		cJSON_AddItemToArray(

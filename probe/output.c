@@ -11,6 +11,17 @@ probe_output_round_ms(double ms)
 	return round(ms * 1000.0) / 1000.0;
 }
 
+void
+probe_output_add_percentiles(cJSON *obj, const struct probe_snapshot *snap)
+{
+	cJSON_AddNumberToObject(
+	    obj, "p50_ms", probe_output_round_ms(snap->p50_ms));
+	cJSON_AddNumberToObject(
+	    obj, "p95_ms", probe_output_round_ms(snap->p95_ms));
+	cJSON_AddNumberToObject(
+	    obj, "p99_ms", probe_output_round_ms(snap->p99_ms));
+}
+
 cJSON *
 probe_output_result_json(
     const struct probe_target *t, const struct probe_result *r)

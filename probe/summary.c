@@ -61,11 +61,6 @@ probe_summary_fields(struct probe_summary *s, size_t i,
 	    count > 0 ? round(10000.0 * failures / count) / 10000.0 : 0.0);
 	cJSON_AddNumberToObject(f, "total", (double)snap->total);
 	cJSON_AddNumberToObject(f, "total_failures", (double)snap->failures);
-	cJSON_AddNumberToObject(
-	    f, "p50_ms", probe_output_round_ms(snap->p50_ms));
-	cJSON_AddNumberToObject(
-	    f, "p95_ms", probe_output_round_ms(snap->p95_ms));
-	cJSON_AddNumberToObject(
-	    f, "p99_ms", probe_output_round_ms(snap->p99_ms));
+	probe_output_add_percentiles(f, snap);
 	return f;
 }
